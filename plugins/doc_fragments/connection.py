@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: alibabacloud.ecs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """The connection and credential options every module of this collection shares."""
+
+    DOCUMENTATION = r"""
+options:
+  region:
+    description:
+      - The Alibaba Cloud region of the resources, for example V(cn-hangzhou).
+      - If not set, the value of the E(ALIBABA_CLOUD_REGION_ID) environment variable is used, then E(ALICLOUD_REGION).
+    type: str
+    aliases: [region_id, alicloud_region]
+  access_key_id:
+    description:
+      - The AccessKey ID to sign requests with.
+      - If not set, the value of the E(ALIBABA_CLOUD_ACCESS_KEY_ID) environment variable is used,
+        then E(ALICLOUD_ACCESS_KEY).
+      - When neither O(access_key_id) nor O(profile) is given, the SDK's default credential chain is used
+        (environment variables, OIDC, the CLI profile file C(~/.aliyun/config.json), the credentials file,
+        then the ECS instance RAM role).
+    type: str
+    aliases: [alicloud_access_key, access_key]
+  access_key_secret:
+    description:
+      - The AccessKey secret that belongs to O(access_key_id).
+      - If not set, the value of the E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) environment variable is used,
+        then E(ALICLOUD_SECRET_KEY).
+    type: str
+    aliases: [alicloud_secret_key, secret_key]
+  security_token:
+    description:
+      - The STS security token, when O(access_key_id) and O(access_key_secret) are temporary (STS) credentials.
+      - If not set, the value of the E(ALIBABA_CLOUD_SECURITY_TOKEN) environment variable is used,
+        then E(ALICLOUD_SECURITY_TOKEN).
+    type: str
+  profile:
+    description:
+      - The name of a profile in the Alibaba Cloud CLI configuration file C(~/.aliyun/config.json) to take
+        credentials from.
+      - If not set, the value of the E(ALIBABA_CLOUD_PROFILE) environment variable is used.
+      - Ignored when O(access_key_id) is given.
+    type: str
+  endpoint:
+    description:
+      - The ECS API endpoint, for a private gateway or a local emulator.
+      - Either a host name (HTTPS is used) or a URL; a URL that starts with C(http://) means plain HTTP.
+      - If not set, the value of the E(ALIBABA_CLOUD_ECS_ENDPOINT) environment variable is used; without either,
+        the SDK's regional endpoint (for example C(ecs.cn-hangzhou.aliyuncs.com)).
+    type: str
+requirements:
+  - python >= 3.8
+  - alibabacloud-ecs20140526 >= 7.11.8
+  - alibabacloud-tea-openapi >= 0.4.6
+notes:
+  - Secrets given in O(access_key_secret) and O(security_token) are never logged or returned.
+  - Throttling (C(Throttling*)), C(ServiceUnavailable), C(InternalError) and connection failures are retried with
+    jittered exponential backoff for at most 10 attempts or 60 seconds of retrying per API call, whichever comes
+    first; then the task fails naming the last error code.
+"""

@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# Copyright: alibabacloud.ecs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ENI reads, waits and IPv6 releases, and the canonical form of IPv6 addresses and prefixes.
+
+Private to the alibabacloud.ecs collection: not a public API, may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+import time
+
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import MAX_ITEMS_PER_CALL
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import STATE_CODES, EcsApiError
+
+READY_STATES = ("Available", "InUse")
+TRANSITIONAL_STATES = ("Attaching", "Detaching", "Creating", "Modifying")
+MAX_RECONCILE_ROUNDS = 5
+POLL_FIRST_SECONDS = 1.0
+POLL_MAX_SECONDS = 5.0
+_ENI_ID_PATTERN = re.compile(r"^eni-[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
+_ADDRESS_CHARACTERS = re.compile(r"^[0-9A-Fa-f:.]+$")
+
+
+class InputError(ValueError):
+    """A task option with a bad value; the message names the option and the value."""
+
+
+def _shown(value):
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+def check_network_interface_id(value, option="network_interface_id"):
+    """Return the ENI id, or raise InputError when it cannot be one."""
+    if not isinstance(value, str) or not _ENI_ID_PATTERN.match(value):
+        raise InputError("%s %s is not an ENI id such as eni-bp1a2b3c4d5e6f7g8h9i." % (option, _shown(value)))
+    return value
+
+
+def canonical_ipv6_address(value, option="ipv6_addresses"):
+    """The RFC 5952 form of one plain IPv6 address; InputError for anything else (IPv4, CIDR, zone index)."""
+    if not isinstance(value, str) or not _ADDRESS_CHARACTERS.match(value):
+        raise InputError(
+            "%s: %s is not a plain IPv6 address such as 2408:4005:3a0:a100::5 "
+            "(no prefix length, no zone index, no IPv4)." % (option, _shown(value))
+        )
+    try:
+        return ipaddress.IPv6Address(value).compressed
+    except ValueError:
+        raise InputError("%s: %s is not a valid IPv6 address." % (option, _shown(value)))
+
+
+def canonical_ipv6_prefix(value, option="ipv6_prefixes"):
+    """The RFC 5952 form of one IPv6 prefix such as 2408:4005:3a0:a1ff:1::/80; InputError for anything else."""
+    address, slash, length = value.partition("/") if isinstance(value, str) else ("", "", "")
+    if not slash or not length.isdigit() or not _ADDRESS_CHARACTERS.match(address):
+        raise InputError(
+            "%s: %s is not an IPv6 prefix such as 2408:4005:3a0:a1ff:1::/80." % (option, _shown(value))
+        )
+    try:
+        return ipaddress.IPv6Network(value, strict=True).compressed
+    except ValueError as exc:
+        raise InputError("%s: %s is not a valid IPv6 prefix (%s)." % (option, _shown(value), exc))
+
+
+def canonical_list(values, canonical, option):
+    """Canonical forms of a list option's entries, first occurrences only, in the given order."""
+    result = []
+    for value in values or []:
+        item = canonical(value, option)
+        if item not in result:
+            result.append(item)
+    return result
+
+
+def eni_from_api(body):
+    """The parts of a DescribeNetworkInterfaceAttribute (or DescribeNetworkInterfaces item) answer we use."""
+    addresses = [
+        ipaddress.IPv6Address(item["Ipv6Address"]).compressed
+        for item in (body.get("Ipv6Sets") or {}).get("Ipv6Set") or []
+        if item.get("Ipv6Address")
+    ]
+    prefixes = [
+        ipaddress.IPv6Network(item["Ipv6Prefix"], strict=False).compressed
+        for item in (body.get("Ipv6PrefixSets") or {}).get("Ipv6PrefixSet") or []
+        if item.get("Ipv6Prefix")
+    ]
+    return {
+        "network_interface_id": body.get("NetworkInterfaceId"),
+        "status": body.get("Status"),
+        "type": body.get("Type"),
+        "instance_id": body.get("InstanceId") or None,
+        "ipv6_addresses": addresses,
+        "ipv6_prefixes": prefixes,
+    }
+
+
+def read_eni(client, network_interface_id):
+    """Read one ENI (one API call)."""
+    return eni_from_api(client.describe_network_interface(network_interface_id))
+
+
+class Waiter(object):
+    """Waits, within one deadline for the whole task, for an ENI or its instance to settle."""
+
+    def __init__(self, wait, timeout, sleep=time.sleep, clock=time.monotonic):
+        self.wait = wait
+        self.timeout = timeout
+        self.sleep = sleep
+        self.clock = clock
+        self.deadline = clock() + timeout
+        self.interval = POLL_FIRST_SECONDS
+
+    def pause(self, code, what):
+        """Sleep before the next look, or raise EcsApiError when waiting is off or the deadline has passed."""
+        if not self.wait:
+            raise EcsApiError(code, "%s (not waiting: wait is false)." % what)
+        left = self.deadline - self.clock()
+        if left <= 0:
+            raise EcsApiError("WaitTimeout", "%s after waiting %s seconds (wait_timeout)." % (what, self.timeout))
+        self.sleep(min(self.interval, left))
+        self.interval = min(self.interval * 1.5, POLL_MAX_SECONDS)
+
+    def until_ready(self, client, eni):
+        """Return the ENI once it is Available or InUse, reading it again as long as it is in transition."""
+        while eni["status"] not in READY_STATES:
+            state = "ENI %s is %s" % (eni["network_interface_id"], eni["status"])
+            if eni["status"] not in TRANSITIONAL_STATES:
+                raise EcsApiError(
+                    "InvalidOperation.InvalidEniState",
+                    "%s; its IPv6 addresses can only change while it is Available or InUse." % state,
+                )
+            self.pause("InvalidOperation.InvalidEniState", state)
+            eni = read_eni(client, eni["network_interface_id"])
+        return eni
+
+
+def release_ipv6(client, network_interface_id, addresses, prefixes, waiter):
+    """Release addresses and prefixes that the ENI held at the last read, in calls of at most 10.
+
+    Returns (released addresses, released prefixes): only what this task's calls removed. After an answer
+    that leaves the outcome unknown, or an InvalidIp.IpUnassigned refusal, the ENI is read again and only
+    what it still holds is sent again; what vanished counts as released by us only if we may have sent it.
+    """
+    released = {"ipv6_addresses": [], "ipv6_prefixes": []}
+    for kind, items in (("ipv6_addresses", addresses), ("ipv6_prefixes", prefixes)):
+        for start in range(0, len(items), MAX_ITEMS_PER_CALL):
+            batch = items[start:start + MAX_ITEMS_PER_CALL]
+            released[kind].extend(_release_batch(client, network_interface_id, kind, batch, waiter))
+    return released["ipv6_addresses"], released["ipv6_prefixes"]
+
+
+def _release_batch(client, network_interface_id, kind, batch, waiter):
+    pending = list(batch)
+    released = []
+    rounds = 0
+    while pending:
+        try:
+            if kind == "ipv6_addresses":
+                client.unassign_ipv6(network_interface_id, addresses=pending)
+            else:
+                client.unassign_ipv6(network_interface_id, prefixes=pending)
+            return released + pending
+        except EcsApiError as err:
+            if err.code in STATE_CODES:
+                if not waiter.wait:
+                    raise
+                waiter.pause(err.code, err.message)
+            elif not (err.ambiguous or err.code == "InvalidIp.IpUnassigned"):
+                raise
+            else:
+                rounds += 1
+                if rounds > MAX_RECONCILE_ROUNDS:
+                    raise
+                client.retry_policy.sleep(client.retry_policy.delay(rounds))
+            still_held = read_eni(client, network_interface_id)[kind]
+            gone = [item for item in pending if item not in still_held]
+            if err.ambiguous:
+                released.extend(gone)
+            pending = [item for item in pending if item in still_held]
+    return released

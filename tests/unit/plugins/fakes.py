@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A scripted stand-in for the EcsClient wrapper layer, and helpers to run a module's main() in a test."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    import contextlib
+
+    from unittest import mock
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
+            yield
+
+
+class ModuleExit(Exception):
+    """exit_json was called."""
+
+
+class ModuleFail(Exception):
+    """fail_json was called."""
+
+
+def exit_json(self, **kwargs):
+    kwargs.setdefault("changed", False)
+    raise ModuleExit(remove_values(kwargs, self.no_log_values))
+
+
+def fail_json(self, msg, **kwargs):
+    """Like AnsibleModule.fail_json, masking no_log values the same way, but raising instead of exiting."""
+    kwargs["msg"] = msg
+    kwargs["failed"] = True
+    raise ModuleFail(remove_values(kwargs, self.no_log_values))
+
+
+def api_error(code, status=403, message=None):
+    """An EcsApiError as the wrapper layer raises it."""
+    return EcsApiError(code, message or "%s happened." % code, request_id="REQ-1", http_status=status)
+
+
+class FakeEcs(object):
+    """Holds one ENI; answers reads from it and applies releases to it, or raises the scripted errors.
+
+    `faults` maps an action name to a list of (error, applied) pairs consumed in order: the error is
+    raised after the call was applied when applied is true (a lost answer), before it otherwise.
+    """
+
+    def __init__(self, eni_id="eni-test0001", addresses=(), prefixes=(), status="InUse"):
+        self.eni = {"NetworkInterfaceId": eni_id, "Status": status, "Type": "Secondary", "InstanceId": "i-test0001",
+                    "addresses": list(addresses), "prefixes": list(prefixes)}
+        self.calls = []
+        self.faults = {}
+        self.on_read = []
+        self.retry_policy = RetryPolicy(sleep=lambda seconds: None)
+
+    def _fault(self, action, apply):
+        queue = self.faults.get(action) or []
+        if not queue:
+            apply()
+            return
+        error, applied = queue.pop(0)
+        if applied:
+            apply()
+        raise error
+
+    def describe_network_interface(self, network_interface_id):
+        self.calls.append(("DescribeNetworkInterfaceAttribute", network_interface_id))
+        if network_interface_id != self.eni["NetworkInterfaceId"]:
+            raise api_error("InvalidEniId.NotFound", 404)
+        self._fault("DescribeNetworkInterfaceAttribute", lambda: None)
+        if self.on_read:
+            self.on_read.pop(0)(self)
+        return {
+            "NetworkInterfaceId": self.eni["NetworkInterfaceId"],
+            "Status": self.eni["Status"],
+            "Type": self.eni["Type"],
+            "InstanceId": self.eni["InstanceId"],
+            "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": a} for a in self.eni["addresses"]]},
+            "Ipv6PrefixSets": {"Ipv6PrefixSet": [{"Ipv6Prefix": p} for p in self.eni["prefixes"]]},
+            "RequestId": "REQ-READ",
+        }
+
+    def unassign_ipv6(self, network_interface_id, addresses=None, prefixes=None):
+        self.calls.append(("UnassignIpv6Addresses", list(addresses or prefixes)))
+        assert not (addresses and prefixes), "addresses and prefixes must not be mixed in one call"
+        assert 1 <= len(addresses or prefixes) <= 10, "1 to 10 items per call"
+        key = "addresses" if addresses else "prefixes"
+
+        def apply():
+            held = self.eni[key]
+            if any(item not in held for item in addresses or prefixes):
+                raise api_error("InvalidIp.IpUnassigned")
+            self.eni[key] = [item for item in held if item not in (addresses or prefixes)]
+
+        self._fault("UnassignIpv6Addresses", apply)
+        return {"RequestId": "REQ-WRITE"}
+
+    def writes(self):
+        return [call for call in self.calls if call[0] == "UnassignIpv6Addresses"]
+
+    def reads(self):
+        return [call for call in self.calls if call[0] != "UnassignIpv6Addresses"]

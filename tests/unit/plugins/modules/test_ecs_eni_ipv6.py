@@ -1,0 +1,269 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The decisions of ecs_eni_ipv6 with state=absent, against a scripted client (no network)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
+from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
+    FakeEcs,
+    ModuleExit,
+    ModuleFail,
+    api_error,
+    exit_json,
+    fail_json,
+    patch_module_args,
+)
+
+A = ["2408:4005:3a0:a100::%x" % n for n in range(1, 41)]
+PREFIX = "2408:4005:3a0:a1ff:1::/80"
+BASE_ARGS = dict(
+    network_interface_id="eni-test0001",
+    state="absent",
+    region="cn-hangzhou",
+    access_key_id="LTAIunit",
+    access_key_secret="unit-secret-value",
+)
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    ecs = FakeEcs(addresses=A[:12], prefixes=[PREFIX])
+    monkeypatch.setattr(ecs_eni_ipv6, "connect", lambda module: ecs)
+    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    return ecs
+
+
+def run(**args):
+    params = dict(BASE_ARGS, **args)
+    check_mode = params.pop("_ansible_check_mode", False)
+    params["_ansible_check_mode"] = check_mode
+    params.setdefault("_ansible_diff", True)
+    with patch_module_args(params):
+        try:
+            ecs_eni_ipv6.main()
+        except ModuleExit as done:
+            return done.args[0]
+        except ModuleFail as failed:
+            return failed.args[0]
+    raise AssertionError("the module neither exited nor failed")
+
+
+def test_release_one_address_reads_once_and_writes_once(fake):
+    result = run(ipv6_addresses=[A[0]])
+    assert result["changed"] is True
+    assert result["released_ipv6_addresses"] == [A[0]]
+    assert result["ipv6_addresses"] == A[1:12]
+    assert fake.calls == [("DescribeNetworkInterfaceAttribute", "eni-test0001"), ("UnassignIpv6Addresses", [A[0]])]
+    assert result["diff"]["before"]["ipv6_addresses"] == A[:12]
+    assert result["diff"]["after"]["ipv6_addresses"] == A[1:12]
+
+
+def test_nothing_to_release_is_no_change_and_no_write(fake):
+    result = run(ipv6_addresses=[A[30], A[31]])
+    assert result["changed"] is False
+    assert result["released_ipv6_addresses"] == []
+    assert fake.writes() == []
+    assert len(fake.reads()) == 1
+
+
+def test_check_mode_predicts_without_writing(fake):
+    result = run(ipv6_addresses=[A[0], A[1], A[30]], _ansible_check_mode=True)
+    assert result["changed"] is True
+    assert result["released_ipv6_addresses"] == [A[0], A[1]]
+    assert result["ipv6_addresses"] == A[2:12]
+    assert fake.writes() == []
+    assert fake.eni["addresses"] == A[:12]
+
+
+def test_any_spelling_matches_and_duplicates_are_dropped(fake):
+    long_form = "2408:4005:03A0:A100:0000:0000:0000:0001"
+    result = run(ipv6_addresses=[long_form, A[0], "2408:4005:3a0:a100:0:0:0:1"])
+    assert result["released_ipv6_addresses"] == [A[0]]
+    assert fake.writes() == [("UnassignIpv6Addresses", [A[0]])]
+
+
+def test_twenty_five_addresses_go_in_three_calls_of_at_most_ten(fake):
+    fake.eni["addresses"] = A[:30]
+    result = run(ipv6_addresses=A[:25])
+    assert [len(call[1]) for call in fake.writes()] == [10, 10, 5]
+    assert result["released_ipv6_addresses"] == A[:25]
+    assert fake.eni["addresses"] == A[25:30]
+
+
+def test_prefixes_are_released_in_calls_of_their_own(fake):
+    result = run(ipv6_addresses=[A[0]], ipv6_prefixes=["2408:4005:03a0:a1ff:0001:0:0:0/80"])
+    assert fake.writes() == [("UnassignIpv6Addresses", [A[0]]), ("UnassignIpv6Addresses", [PREFIX])]
+    assert result["released_ipv6_prefixes"] == [PREFIX]
+    assert result["ipv6_prefixes"] == []
+
+
+def test_lost_answer_after_release_rereads_and_reports_the_release(fake):
+    fake.faults["UnassignIpv6Addresses"] = [(api_error("ConnectionLost", None), True)]
+    result = run(ipv6_addresses=[A[0], A[1]])
+    assert result["changed"] is True
+    assert result["released_ipv6_addresses"] == [A[0], A[1]]
+    assert len(fake.writes()) == 1, "nothing is sent twice"
+    assert len(fake.reads()) == 2
+
+
+def test_lost_answer_before_release_sends_again(fake):
+    fake.faults["UnassignIpv6Addresses"] = [(api_error("InternalError", 500), False)]
+    result = run(ipv6_addresses=[A[0]])
+    assert result["released_ipv6_addresses"] == [A[0]]
+    assert len(fake.writes()) == 2
+    assert fake.eni["addresses"] == A[1:12]
+
+
+def test_address_released_by_someone_else_between_read_and_write(fake):
+    def someone_else_releases(ecs):
+        ecs.eni["addresses"] = [a for a in ecs.eni["addresses"] if a != A[1]]
+
+    fake.on_read.append(lambda ecs: None)
+    fake.faults["UnassignIpv6Addresses"] = []
+    original = fake.unassign_ipv6
+
+    def racing_unassign(network_interface_id, addresses=None, prefixes=None):
+        if len(fake.writes()) == 0:
+            someone_else_releases(fake)
+        return original(network_interface_id, addresses, prefixes)
+
+    fake.unassign_ipv6 = racing_unassign
+    result = run(ipv6_addresses=[A[0], A[1]])
+    assert "failed" not in result
+    assert result["released_ipv6_addresses"] == [A[0]], "only what this task released"
+    assert result["changed"] is True
+    assert fake.eni["addresses"] == A[2:12]
+
+
+def test_everything_released_by_someone_else_is_no_change(fake):
+    original = fake.unassign_ipv6
+
+    def racing_unassign(network_interface_id, addresses=None, prefixes=None):
+        fake.eni["addresses"] = [a for a in fake.eni["addresses"] if a != A[0]]
+        return original(network_interface_id, addresses, prefixes)
+
+    fake.unassign_ipv6 = racing_unassign
+    result = run(ipv6_addresses=[A[0]])
+    assert result["changed"] is False
+    assert result["released_ipv6_addresses"] == []
+
+
+def test_unending_server_errors_give_up_and_name_the_code(fake):
+    fake.faults["UnassignIpv6Addresses"] = [(api_error("InternalError", 500), False)] * 50
+    result = run(ipv6_addresses=[A[0]])
+    assert result["failed"] is True
+    assert result["msg"].startswith("InternalError: ")
+    assert result["error"]["code"] == "InternalError"
+    assert len(fake.writes()) == 6
+
+
+def test_ecs_error_fails_with_code_message_and_request_id(fake):
+    result = run(network_interface_id="eni-doesnotexist", ipv6_addresses=[A[0]])
+    assert result["failed"] is True
+    assert result["msg"].startswith("InvalidEniId.NotFound: ")
+    assert "REQ-1" in result["msg"]
+    assert "check network_interface_id and region" in result["msg"]
+    assert result["error"] == {
+        "code": "InvalidEniId.NotFound",
+        "message": "InvalidEniId.NotFound happened.",
+        "request_id": "REQ-1",
+        "http_status": 404,
+    }
+
+
+def test_transitional_eni_is_waited_for(fake):
+    fake.eni["Status"] = "Attaching"
+
+    def settle(ecs):
+        ecs.eni["Status"] = "InUse"
+
+    fake.on_read.extend([lambda ecs: None, lambda ecs: None, settle])
+    result = run(ipv6_addresses=[A[0]])
+    assert result["changed"] is True
+    assert len(fake.reads()) == 3
+
+
+def test_transitional_eni_with_wait_false_fails_at_once_naming_the_state(fake):
+    fake.eni["Status"] = "Detaching"
+    result = run(ipv6_addresses=[A[0]], wait=False)
+    assert result["failed"] is True
+    assert "Detaching" in result["msg"]
+    assert fake.writes() == []
+
+
+def test_transitional_eni_that_never_settles_fails_at_wait_timeout(fake):
+    fake.eni["Status"] = "Attaching"
+    result = run(ipv6_addresses=[A[0]], wait_timeout=0)
+    assert result["failed"] is True
+    assert result["error"]["code"] == "WaitTimeout"
+    assert "Attaching" in result["msg"]
+    assert fake.writes() == []
+
+
+def test_instance_in_transition_is_retried_until_it_settles(fake):
+    state_error = api_error("InvalidOperation.InvalidEcsState", 400, 'current status is "Stopping".')
+    fake.faults["UnassignIpv6Addresses"] = [(state_error, False), (state_error, False)]
+    result = run(ipv6_addresses=[A[0]])
+    assert result["changed"] is True
+    assert len(fake.writes()) == 3
+
+
+def test_instance_in_transition_with_wait_false_fails_with_the_ecs_error(fake):
+    state_error = api_error("InvalidOperation.InvalidEcsState", 400, 'current status is "Stopping".')
+    fake.faults["UnassignIpv6Addresses"] = [(state_error, False)]
+    result = run(ipv6_addresses=[A[0]], wait=False)
+    assert result["msg"].startswith("InvalidOperation.InvalidEcsState: ")
+    assert "Stopping" in result["msg"]
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (dict(ipv6_addresses=["10.0.0.1"]), "ipv6_addresses"),
+        (dict(ipv6_addresses=["2408:4005:3a0:a100::5/128"]), "ipv6_addresses"),
+        (dict(ipv6_addresses=["fe80::1%eth0"]), "ipv6_addresses"),
+        (dict(ipv6_addresses=["not-an-address"]), "ipv6_addresses"),
+        (dict(ipv6_addresses=[""]), "ipv6_addresses"),
+        (dict(ipv6_addresses=["2408:4005:3a0:a100::5::6"]), "ipv6_addresses"),
+        (dict(ipv6_addresses=[]), "ipv6_addresses"),
+        (dict(ipv6_prefixes=["2408:4005:3a0:a1ff:1::"]), "ipv6_prefixes"),
+        (dict(ipv6_prefixes=["2408:4005:3a0:a1ff:1::1/80"]), "ipv6_prefixes"),
+        (dict(ipv6_prefixes=["10.0.0.0/8"]), "ipv6_prefixes"),
+        (dict(ipv6_addresses=[A[0]], wait_timeout=-1), "wait_timeout"),
+        (dict(ipv6_addresses=[A[0]], network_interface_id=""), "network_interface_id"),
+        (dict(ipv6_addresses=[A[0]], network_interface_id="i-notaneni"), "network_interface_id"),
+        (dict(ipv6_addresses=[A[0]], state="present"), "state"),
+        (dict(ipv6_addresses=[A[0]], region=None), "region"),
+        (dict(ipv6_addresses=[A[0]], region="Hangzhou 1"), "region"),
+    ],
+)
+def test_bad_input_fails_before_any_call_naming_the_option(monkeypatch, args, option):
+    ecs = FakeEcs()
+    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
+    monkeypatch.delenv("ALIBABA_CLOUD_REGION_ID", raising=False)
+    monkeypatch.delenv("ALICLOUD_REGION", raising=False)
+    from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
+
+    monkeypatch.setattr(_client, "EcsClient", lambda *a, **kw: ecs)
+    result = run(**args)
+    assert result["failed"] is True
+    assert option in result["msg"]
+    assert ecs.calls == []
+
+
+def test_secret_never_appears_in_a_failure(fake):
+    fake.faults["DescribeNetworkInterfaceAttribute"] = [
+        (api_error("InvalidEniId.NotFound", 404, "echo unit-secret-value"), False)
+    ]
+    result = run(ipv6_addresses=[A[0]])
+    assert "unit-secret-value" not in repr(result)
