@@ -20,7 +20,7 @@ ANSIBLE_COLLECTIONS_PATH="$collections" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_
     -e ecs_access_key_id=LTAI5tEmulatorTestKey -e ecs_access_key_secret=emulator-secret-not-real
 
 echo
-echo "API calls the emulator received (the playbook's four module runs):"
+echo "API calls the emulator received (the three module runs: check mode, release, re-run):"
 "$PY" - "$EMULATOR_PORT" <<'PY'
 import json, sys, urllib.request
 port = sys.argv[1]

@@ -15,6 +15,15 @@ export NO_PROXY="127.0.0.1,localhost,::1${NO_PROXY:+,$NO_PROXY}"
 export no_proxy="$NO_PROXY"
 export ANSIBLE_FORCE_COLOR=${ANSIBLE_FORCE_COLOR:-false}
 
+# Where pyenv holds other Pythons, put each on PATH (ansible-test drops pyenv's own variables), so that its
+# compile and import sanity tests check the modules on every Python a managed node may have.
+if command -v pyenv >/dev/null 2>&1; then
+    for version in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.[0-9]+\.[0-9]+$'); do
+        PATH="$PATH:$(pyenv root)/versions/$version/bin"
+    done
+    PATH="$VENV/bin:$(echo "$PATH" | tr ':' '\n' | grep -v '/shims$' | paste -sd: -)"
+fi
+
 EMULATOR_PID=
 EMULATOR_PORT=
 

@@ -50,6 +50,8 @@ def canonical_ipv6_address(value, option="ipv6_addresses"):
             "%s: %s is not a plain IPv6 address such as 2408:4005:3a0:a100::5 "
             "(no prefix length, no zone index, no IPv4)." % (option, _shown(value))
         )
+    if ":" not in value:
+        raise InputError("%s: %s is not an IPv6 address (IPv4 addresses are not accepted)." % (option, _shown(value)))
     try:
         return ipaddress.IPv6Address(value).compressed
     except ValueError:

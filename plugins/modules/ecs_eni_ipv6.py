@@ -66,7 +66,7 @@ options:
 extends_documentation_fragment:
   - alibabacloud.ecs.connection
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.action_groups
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full

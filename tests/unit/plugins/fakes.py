@@ -28,6 +28,9 @@ except ImportError:  # ansible-core < 2.19
             yield
 
 
+__all__ = ["FakeEcs", "ModuleExit", "ModuleFail", "api_error", "exit_json", "fail_json", "patch_module_args"]
+
+
 class ModuleExit(Exception):
     """exit_json was called."""
 

@@ -142,7 +142,7 @@ def policy(clock, **kwargs):
 
 def test_throttling_is_retried_with_growing_capped_delays():
     clock = Clock()
-    call, calls = failing_then_ok([EcsApiError("Throttling", "slow down", http_status=400) for _ in range(8)])
+    call, calls = failing_then_ok([EcsApiError("Throttling", "slow down", http_status=400) for attempt in range(8)])
     assert policy(clock).run(call, idempotent=False) == "ok"
     assert len(calls) == 9
     assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, MAX_DELAY, MAX_DELAY, MAX_DELAY, MAX_DELAY]
@@ -167,7 +167,7 @@ def test_ambiguous_errors_are_retried_for_reads_only():
 
 def test_unending_throttling_gives_up_within_the_attempt_bound():
     clock = Clock()
-    call, calls = failing_then_ok([EcsApiError("Throttling", "slow down") for _ in range(100)])
+    call, calls = failing_then_ok([EcsApiError("Throttling", "slow down") for attempt in range(100)])
     with pytest.raises(EcsApiError) as raised:
         policy(clock, max_attempts=10, max_seconds=1000).run(call, idempotent=True)
     assert len(calls) == 10
@@ -177,7 +177,7 @@ def test_unending_throttling_gives_up_within_the_attempt_bound():
 
 def test_unending_throttling_gives_up_within_the_time_bound():
     clock = Clock()
-    call, calls = failing_then_ok([EcsApiError("Throttling", "slow down") for _ in range(100)])
+    call, calls = failing_then_ok([EcsApiError("Throttling", "slow down") for attempt in range(100)])
     with pytest.raises(EcsApiError):
         policy(clock, max_attempts=100, max_seconds=20).run(call, idempotent=True)
     assert clock.now <= 20
