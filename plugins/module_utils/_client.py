@@ -162,6 +162,47 @@ class EcsClient(object):
             idempotent=True,
         )
 
+    def describe_network_interfaces(self, network_interface_ids=None, ipv6_addresses=None, tags=None,
+                                    next_token=None, **filters):
+        """DescribeNetworkInterfaces, one page of at most 500: the answer's body as a dict.
+
+        C(filters) are the request's scalar filters in the SDK's names (instance_id, v_switch_id, vpc_id,
+        status, type). At most 100 ids and 100 addresses per call; at most 20 tags.
+        """
+        request = ecs_models.DescribeNetworkInterfacesRequest(
+            region_id=self.region,
+            network_interface_id=list(network_interface_ids) if network_interface_ids else None,
+            ipv_6address=list(ipv6_addresses) if ipv6_addresses else None,
+            tag=[ecs_models.DescribeNetworkInterfacesRequestTag(key=k, value=v) for k, v in tags.items()]
+            if tags else None,
+            max_results=MAX_RESULTS_PER_PAGE,
+            next_token=next_token or None,
+            **filters
+        )
+        return self._call(
+            "DescribeNetworkInterfaces",
+            lambda runtime: self.sdk.describe_network_interfaces_with_options(request, runtime),
+            idempotent=True,
+        )
+
+    def assign_ipv6(self, network_interface_id, addresses=None, address_count=None, prefixes=None,
+                    prefix_count=None, client_token=None):
+        """AssignIpv6Addresses: at most 10 addresses (or a count) and 10 prefixes (or a count) per call."""
+        request = ecs_models.AssignIpv6AddressesRequest(
+            region_id=self.region,
+            network_interface_id=network_interface_id,
+            ipv_6address=list(addresses) if addresses else None,
+            ipv_6address_count=address_count,
+            ipv_6prefix=list(prefixes) if prefixes else None,
+            ipv_6prefix_count=prefix_count,
+            client_token=client_token,
+        )
+        return self._call(
+            "AssignIpv6Addresses",
+            lambda runtime: self.sdk.assign_ipv_6addresses_with_options(request, runtime),
+            idempotent=False,
+        )
+
     def unassign_ipv6(self, network_interface_id, addresses=None, prefixes=None):
         """UnassignIpv6Addresses for at most 10 addresses or (not and) 10 prefixes."""
         request = ecs_models.UnassignIpv6AddressesRequest(

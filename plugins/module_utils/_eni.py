@@ -82,7 +82,7 @@ def canonical_list(values, canonical, option):
 
 
 def eni_from_api(body):
-    """The parts of a DescribeNetworkInterfaceAttribute (or DescribeNetworkInterfaces item) answer we use."""
+    """An ENI from a DescribeNetworkInterfaceAttribute answer or DescribeNetworkInterfaces item, snake_case keys."""
     addresses = [
         ipaddress.IPv6Address(item["Ipv6Address"]).compressed
         for item in (body.get("Ipv6Sets") or {}).get("Ipv6Set") or []
@@ -93,13 +93,23 @@ def eni_from_api(body):
         for item in (body.get("Ipv6PrefixSets") or {}).get("Ipv6PrefixSet") or []
         if item.get("Ipv6Prefix")
     ]
+    tags = dict(
+        (tag.get("TagKey") or tag.get("Key"), tag.get("TagValue") or tag.get("Value") or "")
+        for tag in (body.get("Tags") or {}).get("Tag") or []
+    )
     return {
         "network_interface_id": body.get("NetworkInterfaceId"),
         "status": body.get("Status"),
         "type": body.get("Type"),
         "instance_id": body.get("InstanceId") or None,
+        "vswitch_id": body.get("VSwitchId"),
+        "vpc_id": body.get("VpcId"),
+        "zone_id": body.get("ZoneId"),
+        "mac_address": body.get("MacAddress"),
+        "primary_ip_address": body.get("PrivateIpAddress"),
         "ipv6_addresses": addresses,
         "ipv6_prefixes": prefixes,
+        "tags": tags,
     }
 
 
