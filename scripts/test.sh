@@ -7,8 +7,9 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # ansible-test only runs inside .../ansible_collections/<namespace>/<name>/: test a copy placed there.
-COLLECTION="$ROOT/build/ansible_collections/alibabacloud/ecs"
-LOGS="$ROOT/build/logs"
+BUILD_ROOT=${BUILD_ROOT:-$ROOT/build}
+COLLECTION="$BUILD_ROOT/ansible_collections/alibabacloud/ecs"
+LOGS="$BUILD_ROOT/logs"
 
 sync_collection() {
     rm -rf "$COLLECTION"

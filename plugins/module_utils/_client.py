@@ -200,7 +200,8 @@ class EcsClient(object):
         return self._call(
             "AssignIpv6Addresses",
             lambda runtime: self.sdk.assign_ipv_6addresses_with_options(request, runtime),
-            idempotent=False,
+            # With a ClientToken ECS applies a repeated call once, so a lost answer may be retried.
+            idempotent=client_token is not None,
         )
 
     def unassign_ipv6(self, network_interface_id, addresses=None, prefixes=None):

@@ -11,9 +11,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import ipaddress
 import re
 import time
+import uuid
 
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import MAX_ITEMS_PER_CALL
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import STATE_CODES, EcsApiError
@@ -153,47 +155,129 @@ class Waiter(object):
         return eni
 
 
-def release_ipv6(client, network_interface_id, addresses, prefixes, waiter):
-    """Release addresses and prefixes that the ENI held at the last read, in calls of at most 10.
+def _batches(items):
+    return [items[start:start + MAX_ITEMS_PER_CALL] for start in range(0, len(items), MAX_ITEMS_PER_CALL)]
 
-    Returns (released addresses, released prefixes): only what this task's calls removed. After an answer
-    that leaves the outcome unknown, or an InvalidIp.IpUnassigned refusal, the ENI is read again and only
-    what it still holds is sent again; what vanished counts as released by us only if we may have sent it.
+
+def _client_token(*parts):
+    return "ansible-" + hashlib.sha256(":".join(str(part) for part in parts).encode("utf-8")).hexdigest()[:48]
+
+
+class Ipv6Writer(object):
+    """Assigns and releases one ENI's IPv6 addresses or prefixes in calls of at most 10, and tells what it did.
+
+    After an answer that leaves the outcome unknown (a lost answer, a 5xx), or a refusal that says someone
+    else got there first (InvalidIp.IpUnassigned on release, InvalidIp.IpAssigned on assign), the ENI is read
+    again and only what is still to do is sent again. What changed in between counts as this task's work
+    only if this task may have sent it. Every method returns what this task changed, in RFC 5952 form.
     """
-    released = {"ipv6_addresses": [], "ipv6_prefixes": []}
-    for kind, items in (("ipv6_addresses", addresses), ("ipv6_prefixes", prefixes)):
-        for start in range(0, len(items), MAX_ITEMS_PER_CALL):
-            batch = items[start:start + MAX_ITEMS_PER_CALL]
-            released[kind].extend(_release_batch(client, network_interface_id, kind, batch, waiter))
-    return released["ipv6_addresses"], released["ipv6_prefixes"]
+
+    def __init__(self, client, eni, waiter):
+        self.client = client
+        self.network_interface_id = eni["network_interface_id"]
+        self.waiter = waiter
+        self.held = {"ipv6_addresses": list(eni["ipv6_addresses"]), "ipv6_prefixes": list(eni["ipv6_prefixes"])}
+        # Assign calls carry a ClientToken so that ECS applies a retried call once. The token is unique to
+        # this run (and to the call's intent): reusing a token of an earlier run would make ECS answer that
+        # run's old result instead of assigning.
+        self.run_id = uuid.uuid4().hex
+
+    def release(self, kind, items):
+        """Release these items, which the ENI held at the last read."""
+        def send(batch):
+            self.client.unassign_ipv6(self.network_interface_id, **{_CALL_ARGUMENT[kind]: batch})
+            return batch
+
+        done = []
+        for batch in _batches(items):
+            done.extend(self._send_until_done(kind, batch, send, "InvalidIp.IpUnassigned", landed=False))
+        return done
+
+    def assign(self, kind, items):
+        """Assign these items, which the ENI did not hold at the last read."""
+        def send(batch):
+            answer = self.client.assign_ipv6(
+                self.network_interface_id,
+                client_token=_client_token(self.run_id, self.network_interface_id, kind, *batch),
+                **{_CALL_ARGUMENT[kind]: batch}
+            )
+            return _assigned_in_answer(kind, answer) or batch
+
+        done = []
+        for batch in _batches(items):
+            done.extend(self._send_until_done(kind, batch, send, "InvalidIp.IpAssigned", landed=True))
+        return done
+
+    def assign_count(self, kind, count):
+        """Have ECS choose and assign this many more items; return the ones it chose."""
+        assigned = []
+        rounds = 0
+        while len(assigned) < count:
+            wanted = min(MAX_ITEMS_PER_CALL, count - len(assigned))
+            token = _client_token(self.run_id, self.network_interface_id, kind, "count", wanted, len(assigned))
+            try:
+                answer = self.client.assign_ipv6(
+                    self.network_interface_id, client_token=token, **{_COUNT_ARGUMENT[kind]: wanted}
+                )
+                new = _assigned_in_answer(kind, answer)
+            except EcsApiError as err:
+                rounds = self._absorb(err, None, rounds)
+                fresh = read_eni(self.client, self.network_interface_id)[kind]
+                new = [item for item in fresh if item not in self.held[kind]] if err.ambiguous else []
+                self.held[kind] = [item for item in fresh if item not in new]
+            assigned.extend(new)
+            self.held[kind].extend(new)
+        return assigned
+
+    def _send_until_done(self, kind, batch, send, race_code, landed):
+        pending = list(batch)
+        done = []
+        rounds = 0
+        while pending:
+            try:
+                sent = send(pending)
+            except EcsApiError as err:
+                rounds = self._absorb(err, race_code, rounds)
+                self.held[kind] = read_eni(self.client, self.network_interface_id)[kind]
+                arrived = [item for item in pending if (item in self.held[kind]) == landed]
+                if err.ambiguous:
+                    done.extend(arrived)
+                elif err.code == race_code and not arrived:
+                    raise
+                pending = [item for item in pending if item not in arrived]
+            else:
+                done.extend(sent)
+                pending = []
+        if landed:
+            self.held[kind].extend(item for item in done if item not in self.held[kind])
+        else:
+            self.held[kind] = [item for item in self.held[kind] if item not in done]
+        return done
+
+    def _absorb(self, err, race_code, rounds):
+        """Wait or back off after an error that allows another try (returning the new round count); else raise."""
+        if err.code in STATE_CODES:
+            if not self.waiter.wait:
+                raise err
+            self.waiter.pause(err.code, err.message)
+            return rounds
+        if not (err.ambiguous or err.code == race_code):
+            raise err
+        if rounds >= MAX_RECONCILE_ROUNDS:
+            raise err
+        policy = self.client.retry_policy
+        policy.sleep(policy.delay(rounds + 1))
+        return rounds + 1
 
 
-def _release_batch(client, network_interface_id, kind, batch, waiter):
-    pending = list(batch)
-    released = []
-    rounds = 0
-    while pending:
-        try:
-            if kind == "ipv6_addresses":
-                client.unassign_ipv6(network_interface_id, addresses=pending)
-            else:
-                client.unassign_ipv6(network_interface_id, prefixes=pending)
-            return released + pending
-        except EcsApiError as err:
-            if err.code in STATE_CODES:
-                if not waiter.wait:
-                    raise
-                waiter.pause(err.code, err.message)
-            elif not (err.ambiguous or err.code == "InvalidIp.IpUnassigned"):
-                raise
-            else:
-                rounds += 1
-                if rounds > MAX_RECONCILE_ROUNDS:
-                    raise
-                client.retry_policy.sleep(client.retry_policy.delay(rounds))
-            still_held = read_eni(client, network_interface_id)[kind]
-            gone = [item for item in pending if item not in still_held]
-            if err.ambiguous:
-                released.extend(gone)
-            pending = [item for item in pending if item in still_held]
-    return released
+_CALL_ARGUMENT = {"ipv6_addresses": "addresses", "ipv6_prefixes": "prefixes"}
+_COUNT_ARGUMENT = {"ipv6_addresses": "address_count", "ipv6_prefixes": "prefix_count"}
+
+
+def _assigned_in_answer(kind, answer):
+    """The items an AssignIpv6Addresses answer lists (plain string lists, unlike the Describe calls)."""
+    if kind == "ipv6_addresses":
+        items = (answer.get("Ipv6Sets") or {}).get("Ipv6Address") or []
+        return [ipaddress.IPv6Address(item).compressed for item in items]
+    items = (answer.get("Ipv6PrefixSets") or {}).get("Ipv6Prefix") or []
+    return [ipaddress.IPv6Network(item, strict=False).compressed for item in items]

@@ -12,14 +12,16 @@ module: ecs_eni_ipv6
 short_description: Manage the IPv6 addresses and prefixes of an Alibaba Cloud ECS elastic network interface
 version_added: 0.1.0
 description:
-  - Releases IPv6 addresses and IPv6 prefixes from an elastic network interface (ENI) with O(state=absent),
-    through the ECS API C(UnassignIpv6Addresses).
-  - Reads the ENI first and only releases what it holds, so that a second run changes nothing; addresses are
-    compared in canonical form, so any valid spelling of an address matches.
-  - Releases in calls of at most 10 addresses (or 10 prefixes), as the API allows.
-  - When the answer to a release is lost, or ECS says an address is not assigned, reads the ENI again and
-    reports what really happened; a task whose goal holds does not fail.
-  - O(state=present) (assigning addresses) is not supported yet.
+  - Assigns IPv6 addresses and prefixes to an elastic network interface (ENI) with O(state=present), by name or
+    by count, and can hold the ENI to an exact set (C(AssignIpv6Addresses), C(UnassignIpv6Addresses)).
+  - Releases IPv6 addresses and prefixes from an ENI with O(state=absent) (C(UnassignIpv6Addresses)).
+  - Reads the ENI once first and only changes what differs, so that a second run changes nothing. Addresses
+    and prefixes are compared in canonical form, so any valid spelling matches.
+  - Writes in calls of at most 10 addresses (or 10 prefixes), as the API allows; releases come before assignments,
+    so that they free quota first.
+  - When the answer to a write is lost, or ECS says someone else got there first, reads the ENI again and
+    reports what really happened; a task whose goal holds does not fail. Assign calls carry a C(ClientToken),
+    so that ECS applies a retried call once.
 author:
   - alibabacloud.ecs maintainers (@alibabacloud-ansible)
 options:
@@ -31,29 +33,63 @@ options:
     aliases: [eni_id]
   state:
     description:
+      - V(present) makes sure the ENI holds O(ipv6_addresses) and O(ipv6_prefixes), and at least
+        O(ipv6_address_count) addresses and O(ipv6_prefix_count) prefixes in all; with O(purge_ipv6_addresses) or
+        O(purge_ipv6_prefixes) it also releases the others.
       - V(absent) releases O(ipv6_addresses) and O(ipv6_prefixes) from the ENI. Those it does not hold are
         neither an error nor a change.
-      - V(present) is not supported yet and fails.
     type: str
     choices: [present, absent]
     default: present
   ipv6_addresses:
     description:
-      - With O(state=absent), the IPv6 addresses to release, each a plain IPv6 address in any valid spelling
-        (no prefix length, no zone index). Duplicates are ignored.
-      - Required with O(state=absent) unless O(ipv6_prefixes) is given.
+      - IPv6 addresses, each a plain IPv6 address in any valid spelling (no prefix length, no zone index).
+        Duplicates are ignored.
+      - With O(state=present), the addresses the ENI must hold; the missing ones are assigned. They must lie in
+        the IPv6 CIDR block of the ENI's vSwitch.
+      - With O(state=absent), the addresses to release. Required unless O(ipv6_prefixes) is given.
     type: list
     elements: str
+  ipv6_address_count:
+    description:
+      - With O(state=present), the least number of IPv6 addresses the ENI must hold in all, those in
+        O(ipv6_addresses) included. ECS chooses the addresses it assigns to make up the difference.
+      - A minimum, not an exact number. An ENI holding more keeps them unless O(purge_ipv6_addresses=true), and
+        a longer O(ipv6_addresses) is not an error.
+      - In check mode the addresses ECS would choose cannot be known; RV(assigned_ipv6_address_count) says how
+        many would be assigned.
+      - Between 1 and 50. ECS refuses more than the ENI's quota (10 for an unattached ENI, otherwise set by the
+        instance type) with C(MaxEniIpv6IpsCountExceeded).
+    type: int
+  purge_ipv6_addresses:
+    description:
+      - With O(state=present), also release every address the ENI holds that is not in O(ipv6_addresses).
+        O(ipv6_addresses=[]) with this releases all addresses.
+      - With O(ipv6_address_count), keep the addresses in O(ipv6_addresses) first, then the oldest others up to
+        the count, and release the rest.
+    type: bool
+    default: false
   ipv6_prefixes:
     description:
-      - With O(state=absent), the IPv6 prefixes to release, for example V(2408:4005:3a0:a1ff:1::/80).
-      - Prefixes are released in calls of their own; the API does not mix addresses and prefixes in one call.
+      - IPv6 prefixes, for example V(2408:4005:3a0:a1ff:1::/80), in any valid spelling.
+      - With O(state=present), the prefixes the ENI must hold; with O(state=absent), the prefixes to release.
+      - Prefixes go in calls of their own; the API does not mix addresses and prefixes in one release.
     type: list
     elements: str
+  ipv6_prefix_count:
+    description:
+      - With O(state=present), the least number of IPv6 prefixes the ENI must hold in all, like
+        O(ipv6_address_count). Between 1 and 50.
+    type: int
+  purge_ipv6_prefixes:
+    description:
+      - With O(state=present), also release every prefix not in O(ipv6_prefixes), like O(purge_ipv6_addresses).
+    type: bool
+    default: false
   wait:
     description:
       - When the ENI is in transition (for example V(Attaching) or V(Detaching)), or the instance it is attached
-        to is (V(Starting), V(Stopping), V(Pending)), wait until it settles before releasing.
+        to is (V(Starting), V(Stopping), V(Pending)), wait until it settles before writing.
       - With V(false), fail at once, naming the state.
       - Check mode never waits.
     type: bool
@@ -70,7 +106,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Reads the ENI and reports what would be released; makes no write call.
+    details: Reads the ENI and reports what would change; makes no write call.
   diff_mode:
     support: full
   platform:
@@ -100,6 +136,26 @@ EXAMPLES = r"""
       - 2408:4005:3a0:a1ff:1::/80
     wait: false
 
+- name: Make sure the ENI holds this address and at least four in all
+  alibabacloud.ecs.ecs_eni_ipv6:
+    region: cn-hangzhou
+    network_interface_id: eni-bp1a2b3c4d5e6f7g8h9i
+    ipv6_addresses:
+      - 2408:4005:3a0:a100::10
+    ipv6_address_count: 4
+  register: eni_ipv6
+
+- name: Hold the ENI to exactly these two addresses and one prefix
+  alibabacloud.ecs.ecs_eni_ipv6:
+    region: cn-hangzhou
+    network_interface_id: eni-bp1a2b3c4d5e6f7g8h9i
+    ipv6_addresses:
+      - 2408:4005:3a0:a100::10
+      - 2408:4005:3a0:a100::11
+    purge_ipv6_addresses: true
+    ipv6_prefix_count: 1
+    purge_ipv6_prefixes: true
+
 - name: Give the connection once for every task of the collection
   module_defaults:
     group/alibabacloud.ecs.alibabacloud:
@@ -110,7 +166,7 @@ EXAMPLES = r"""
       alibabacloud.ecs.ecs_eni_ipv6:
         eni_id: eni-bp1a2b3c4d5e6f7g8h9i
         state: absent
-        ipv6_addresses: "{{ current_ipv6_addresses[1:] }}"
+        ipv6_addresses: "{{ eni_ipv6.ipv6_addresses[1:] }}"
       register: release
 
     - name: Show what was released
@@ -126,7 +182,8 @@ network_interface_id:
   sample: eni-bp1a2b3c4d5e6f7g8h9i
 ipv6_addresses:
   description:
-    - The IPv6 addresses the ENI holds after the task (in check mode, would hold), in RFC 5952 form.
+    - The IPv6 addresses the ENI holds after the task, in RFC 5952 form.
+    - In check mode, those it would hold, without the ones ECS would choose for O(ipv6_address_count).
   returned: success
   type: list
   elements: str
@@ -138,8 +195,22 @@ released_ipv6_addresses:
   type: list
   elements: str
   sample: ["2408:4005:3a0:a100::5", "2408:4005:3a0:a100::6"]
+assigned_ipv6_addresses:
+  description:
+    - The IPv6 addresses this task assigned, those ECS chose included, in RFC 5952 form.
+    - In check mode, only those named in O(ipv6_addresses) that would be assigned.
+  returned: success
+  type: list
+  elements: str
+  sample: ["2408:4005:3a0:a100::10"]
+assigned_ipv6_address_count:
+  description:
+    - How many addresses ECS chose and assigned for O(ipv6_address_count) (in check mode, would assign).
+  returned: success
+  type: int
+  sample: 2
 ipv6_prefixes:
-  description: The IPv6 prefixes the ENI holds after the task (in check mode, would hold).
+  description: The IPv6 prefixes the ENI holds after the task (in check mode, would hold, as for addresses).
   returned: success
   type: list
   elements: str
@@ -150,6 +221,17 @@ released_ipv6_prefixes:
   type: list
   elements: str
   sample: ["2408:4005:3a0:a1ff:1::/80"]
+assigned_ipv6_prefixes:
+  description: The IPv6 prefixes this task assigned (in check mode, the named ones that would be assigned).
+  returned: success
+  type: list
+  elements: str
+  sample: []
+assigned_ipv6_prefix_count:
+  description: How many prefixes ECS chose and assigned for O(ipv6_prefix_count) (in check mode, would assign).
+  returned: success
+  type: int
+  sample: 0
 error:
   description: The ECS error that made the task fail.
   returned: when an ECS API call failed
@@ -173,70 +255,117 @@ error:
       sample: 404
 """
 
+from collections import namedtuple
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC, connect
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
+    READY_STATES,
     InputError,
+    Ipv6Writer,
     Waiter,
     canonical_ipv6_address,
     canonical_ipv6_prefix,
     canonical_list,
     check_network_interface_id,
     read_eni,
-    release_ipv6,
 )
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
 
+# Larger than the IPv6 quota of any ENI (10 unattached; the largest instance types allow a few dozen), so a
+# count above it can only be a mistake.
+MAX_IPV6_PER_ENI = 50
+# For each kind of item an ENI holds: its canonical form and its options (the return keys follow the names).
+Kind = namedtuple("Kind", "canonical list_option count_option purge_option")
+KINDS = {
+    "ipv6_addresses": Kind(canonical_ipv6_address, "ipv6_addresses", "ipv6_address_count", "purge_ipv6_addresses"),
+    "ipv6_prefixes": Kind(canonical_ipv6_prefix, "ipv6_prefixes", "ipv6_prefix_count", "purge_ipv6_prefixes"),
+}
 
-def wanted_change(params):
-    """The task's intent in canonical form, or InputError naming the option and value."""
-    if params["state"] == "present":
-        raise InputError("state 'present' is not supported yet; only state 'absent' (release) is.")
+
+def wanted_state(params):
+    """The task's intent per kind, in canonical form; InputError naming the option and value if it makes no sense."""
     check_network_interface_id(params["network_interface_id"])
     if params["wait_timeout"] < 0:
         raise InputError("wait_timeout must be 0 or more seconds, not %d." % params["wait_timeout"])
-    addresses = canonical_list(params["ipv6_addresses"], canonical_ipv6_address, "ipv6_addresses")
-    prefixes = canonical_list(params["ipv6_prefixes"], canonical_ipv6_prefix, "ipv6_prefixes")
-    if not addresses and not prefixes:
+    absent = params["state"] == "absent"
+    wanted = {}
+    for name, kind in KINDS.items():
+        items, count, purge = params[kind.list_option], params[kind.count_option], params[kind.purge_option]
+        if absent and (count is not None or purge):
+            raise InputError(
+                "%s is only used with state 'present'; with state 'absent' list what to release in %s."
+                % (kind.count_option if count is not None else kind.purge_option, kind.list_option)
+            )
+        if count is not None and not 1 <= count <= MAX_IPV6_PER_ENI:
+            raise InputError("%s must be between 1 and %d, not %d." % (kind.count_option, MAX_IPV6_PER_ENI, count))
+        if purge and items is None and count is None:
+            raise InputError(
+                "%s needs %s (the ones to keep; [] releases all) or %s."
+                % (kind.purge_option, kind.list_option, kind.count_option)
+            )
+        wanted[name] = dict(items=canonical_list(items, kind.canonical, kind.list_option), count=count or 0, purge=purge)
+
+    if absent and not (wanted["ipv6_addresses"]["items"] or wanted["ipv6_prefixes"]["items"]):
         raise InputError(
             "state 'absent' needs at least one address in ipv6_addresses or prefix in ipv6_prefixes; got "
             "ipv6_addresses=%r, ipv6_prefixes=%r." % (params["ipv6_addresses"], params["ipv6_prefixes"])
         )
-    return addresses, prefixes
+    given = [option for kind in KINDS.values() for option in (kind.list_option, kind.count_option)]
+    if not absent and all(params[option] is None for option in given):
+        raise InputError("state 'present' needs at least one of %s." % ", ".join(given))
+    return wanted
 
 
-def release(module, client, addresses, prefixes):
-    """Release what the ENI holds of the wanted addresses and prefixes; return the module's result."""
-    eni_id = module.params["network_interface_id"]
-    waiter = Waiter(module.params["wait"], module.params["wait_timeout"])
-    eni = read_eni(client, eni_id)
-    to_release = [a for a in addresses if a in eni["ipv6_addresses"]]
-    prefixes_to_release = [p for p in prefixes if p in eni["ipv6_prefixes"]]
+def plan(state, held, items, count, purge):
+    """What to release, what to assign by name and how many to have ECS choose, for one kind."""
+    if state == "absent":
+        return dict(release=[item for item in items if item in held], assign=[], count=0)
+    release = []
+    if purge:
+        others = [item for item in held if item not in items]
+        room = max(0, count - len(items))
+        release = others[room:]
+    assign = [item for item in items if item not in held]
+    return dict(release=release, assign=assign, count=max(0, count - (len(held) - len(release) + len(assign))))
 
-    if (to_release or prefixes_to_release) and not module.check_mode:
-        if eni["status"] not in ("Available", "InUse"):
-            eni = waiter.until_ready(client, eni)
-            to_release = [a for a in addresses if a in eni["ipv6_addresses"]]
-            prefixes_to_release = [p for p in prefixes if p in eni["ipv6_prefixes"]]
-        to_release, prefixes_to_release = release_ipv6(client, eni_id, to_release, prefixes_to_release, waiter)
 
-    after = {
-        "ipv6_addresses": [a for a in eni["ipv6_addresses"] if a not in addresses],
-        "ipv6_prefixes": [p for p in eni["ipv6_prefixes"] if p not in prefixes],
-    }
-    result = dict(
-        changed=bool(to_release or prefixes_to_release),
-        network_interface_id=eni_id,
-        released_ipv6_addresses=to_release,
-        released_ipv6_prefixes=prefixes_to_release,
-        **after
+def reconcile(module, client, wanted):
+    """Read the ENI, work out the changes, make them (unless in check mode), and return the module's result."""
+    params = module.params
+    waiter = Waiter(params["wait"], params["wait_timeout"])
+    eni = read_eni(client, params["network_interface_id"])
+    changes = dict((name, plan(params["state"], eni[name], **wanted[name])) for name in KINDS)
+    pending = any(change["release"] or change["assign"] or change["count"] for change in changes.values())
+
+    if pending and not module.check_mode and eni["status"] not in READY_STATES:
+        eni = waiter.until_ready(client, eni)
+        changes = dict((name, plan(params["state"], eni[name], **wanted[name])) for name in KINDS)
+
+    result = dict(network_interface_id=eni["network_interface_id"])
+    writer = Ipv6Writer(client, eni, waiter)
+    for name, change in changes.items():
+        released, assigned, chosen = change["release"], change["assign"], []
+        if module.check_mode:
+            result[name] = [item for item in eni[name] if item not in released] + assigned
+        else:
+            # Release first: it frees quota for what is assigned next.
+            released = writer.release(name, released)
+            assigned = writer.assign(name, assigned)
+            chosen = writer.assign_count(name, change["count"])
+            result[name] = writer.held[name]
+        result["released_" + name] = released
+        result["assigned_" + name] = assigned + chosen
+        result["assigned_" + KINDS[name].count_option] = change["count"] if module.check_mode else len(chosen)
+    result["changed"] = any(
+        result["released_" + name] or result["assigned_" + name] or result["assigned_" + kind.count_option]
+        for name, kind in KINDS.items()
     )
     if module._diff:
-        result["diff"] = {
-            "before": {"ipv6_addresses": eni["ipv6_addresses"], "ipv6_prefixes": eni["ipv6_prefixes"]},
-            "after": after,
-        }
+        result["diff"] = dict(
+            before=dict((name, eni[name]) for name in KINDS), after=dict((name, result[name]) for name in KINDS)
+        )
     return result
 
 
@@ -245,7 +374,11 @@ def main():
         network_interface_id=dict(type="str", required=True, aliases=["eni_id"]),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         ipv6_addresses=dict(type="list", elements="str"),
+        ipv6_address_count=dict(type="int"),
+        purge_ipv6_addresses=dict(type="bool", default=False),
         ipv6_prefixes=dict(type="list", elements="str"),
+        ipv6_prefix_count=dict(type="int"),
+        purge_ipv6_prefixes=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=300),
     )
@@ -253,12 +386,12 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
     try:
-        addresses, prefixes = wanted_change(module.params)
+        wanted = wanted_state(module.params)
     except InputError as exc:
         module.fail_json(msg=str(exc))
     client = connect(module)
     try:
-        result = release(module, client, addresses, prefixes)
+        result = reconcile(module, client, wanted)
     except EcsApiError as err:
         fail_with_error(module, err, network_interface_id=module.params["network_interface_id"])
     module.exit_json(**result)

@@ -69,6 +69,9 @@ class FakeEcs(object):
         self.calls = []
         self.faults = {}
         self.on_read = []
+        self.tokens = {}
+        self.handed_out = []
+        self.quota = 30
         self.retry_policy = RetryPolicy(sleep=lambda seconds: None)
 
     def _fault(self, action, apply):
@@ -113,8 +116,45 @@ class FakeEcs(object):
         self._fault("UnassignIpv6Addresses", apply)
         return {"RequestId": "REQ-WRITE"}
 
+    def assign_ipv6(self, network_interface_id, addresses=None, address_count=None, prefixes=None,
+                    prefix_count=None, client_token=None):
+        """Assign the given items, or pick free ones for a count; a repeated ClientToken answers the first result."""
+        self.calls.append(("AssignIpv6Addresses", list(addresses or prefixes or []) or (address_count or prefix_count)))
+        assert client_token, "assign calls carry a ClientToken"
+        if client_token in self.tokens:
+            return self.tokens[client_token]
+        key = "addresses" if (addresses or address_count) else "prefixes"
+        answer = {}
+
+        def apply():
+            if addresses or prefixes:
+                new = list(addresses or prefixes)
+                if any(item in self.eni[key] for item in new):
+                    raise api_error("InvalidIp.IpAssigned")
+            else:
+                new = [self.free(key) for count in range(address_count or prefix_count)]
+            if len(self.eni[key]) + len(new) > self.quota:
+                raise api_error("MaxEniIpv6IpsCountExceeded")
+            self.eni[key].extend(new)
+            answer.update(
+                {"Ipv6Sets": {"Ipv6Address": new}} if key == "addresses" else {"Ipv6PrefixSets": {"Ipv6Prefix": new}}
+            )
+            self.tokens[client_token] = answer
+
+        self._fault("AssignIpv6Addresses", apply)
+        return answer
+
+    def free(self, key):
+        """The lowest free address (or /80 prefix) that this fake hands out for a count."""
+        for number in range(0x100, 0x10000):
+            item = "2408:4005:3a0:a100::%x" % number if key == "addresses" else "2408:4005:3a0:a1ff:%x::/80" % number
+            if item not in self.eni[key] and item not in self.handed_out:
+                self.handed_out.append(item)
+                return item
+        raise AssertionError("no free items")
+
     def writes(self):
-        return [call for call in self.calls if call[0] == "UnassignIpv6Addresses"]
+        return [call for call in self.calls if call[0] != "DescribeNetworkInterfaceAttribute"]
 
     def reads(self):
-        return [call for call in self.calls if call[0] != "UnassignIpv6Addresses"]
+        return [call for call in self.calls if call[0] == "DescribeNetworkInterfaceAttribute"]
