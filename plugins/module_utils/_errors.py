@@ -85,6 +85,7 @@ HINTS = {
     "ConnectionFailed": "Could not connect to the ECS endpoint: check endpoint, region, network and proxy settings.",
     "ReadTimeout": "The ECS endpoint did not answer in time: retry later.",
     "ConnectionLost": "The connection to the ECS endpoint broke before an answer came: retry later.",
+    "InvalidNextToken": "ECS paged the ENI list in a loop: retry later, and report it if it persists.",
     "CredentialsNotFound": (
         "No credentials were found: set access_key_id and access_key_secret (or the ALIBABA_CLOUD_ACCESS_KEY_ID and "
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables), name a CLI profile with profile, or run on an ECS "
