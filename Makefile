@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: demo test venv emulator build clean
+.PHONY: demo test venv emulator benchmark build clean
 
 demo: $(STAMP)
 	VENV=$(VENV) bash scripts/demo.sh
@@ -22,6 +22,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 # Start the ECS emulator by hand, with the demo ENIs, until Ctrl-C.
 emulator: $(STAMP)
 	PYTHONPATH=tests/emulator $(VENV)/bin/python -m ecs_emulator --demo-seed
+
+# Side-by-side figures: module versus ping, the SDK floor, API calls, import time and memory.
+benchmark: $(STAMP)
+	ALIBABA_CLOUD_ECS_METADATA_DISABLED=true $(VENV)/bin/python scripts/benchmark.py $(BENCH_ARGS)
 
 # Build the collection tarball into build/.
 build: $(STAMP)
