@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: demo test venv emulator benchmark build clean
+.PHONY: demo test venv emulator benchmark build clean docs changelog lint test-cloud
 
 demo: $(STAMP)
 	VENV=$(VENV) bash scripts/demo.sh
@@ -31,6 +31,24 @@ benchmark: $(STAMP)
 build: $(STAMP)
 	mkdir -p build
 	$(VENV)/bin/ansible-galaxy collection build --force --output-path build .
+
+# Render the module pages into docs/modules/ again (antsibull-docs, in .venv-tools); commit what changes.
+docs: $(STAMP)
+	VENV=$(VENV) bash scripts/ecosystem.sh docs
+
+# Fold changelogs/fragments/ into the release of galaxy.yml's version and render CHANGELOG.rst again.
+changelog: $(STAMP)
+	VENV=$(VENV) bash scripts/ecosystem.sh changelog
+
+# ansible-lint, production profile: the modules' EXAMPLES, demo/ and the integration targets.
+lint: $(STAMP)
+	VENV=$(VENV) bash scripts/ecosystem.sh lint
+
+# The integration targets against Alibaba Cloud, on the one test ENI named by ECS_TEST_ENI_ID (see README.md);
+# without ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_REGION_ID and ECS_TEST_ENI_ID
+# it says so and does nothing. Never part of `make test`.
+test-cloud:
+	VENV=$(VENV) bash scripts/test_cloud.sh
 
 clean:
 	rm -rf build tests/output

@@ -74,8 +74,8 @@ def test_describe_network_interfaces(both):
 @pytest.mark.parametrize(
     "ours_kwargs, sdk_kwargs",
     [
-        (dict(addresses=["2408::1", "2408::2"], client_token="t1"), dict(ipv_6address=["2408::1", "2408::2"],
-                                                                        client_token="t1")),
+        (dict(addresses=["2408::1", "2408::2"], client_token="t1"),
+         dict(ipv_6address=["2408::1", "2408::2"], client_token="t1")),
         (dict(address_count=3, client_token="t2"), dict(ipv_6address_count=3, client_token="t2")),
         (dict(prefixes=["2408:0:0:1::/80"], client_token="t3"), dict(ipv_6prefix=["2408:0:0:1::/80"], client_token="t3")),
         (dict(prefix_count=2, client_token="t4"), dict(ipv_6prefix_count=2, client_token="t4")),
