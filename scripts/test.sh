@@ -43,6 +43,10 @@ run_emulator_tests() {
     (cd "$ROOT" && "$PY" -m pytest tests/emulator -q -p no:cacheprovider)
 }
 
+run_reliability() {
+    (cd "$ROOT" && "$PY" -m pytest tests/reliability -q -p no:cacheprovider)
+}
+
 run_integration() {
     local status
     start_emulator "$LOGS/emulator-integration.log" || return 1
@@ -129,7 +133,7 @@ sync_collection "$COLLECTION"
 provide_pip_bootstrap
 started_all=$(date +%s)
 # TEST_STAGES picks some stages while developing (for example TEST_STAGES="units integration"); default: all.
-# Stages: sanity units tools matrix emulator integration cloud docs changelog lint ee tarball.
+# Stages: sanity units tools matrix emulator integration reliability cloud docs changelog lint ee tarball.
 wanted() { [ -z "${TEST_STAGES:-}" ] || [[ " $TEST_STAGES " == *" $1 "* ]]; }
 wanted sanity && stage "ansible-test sanity" run_sanity
 wanted units && stage "ansible-test units" run_units
@@ -138,6 +142,7 @@ wanted matrix && stage "ansible-test sanity $(matrix_label)" run_matrix sanity
 wanted matrix && stage "ansible-test units $(matrix_label)" run_matrix units
 wanted emulator && stage "emulator tests (pytest, real SDK)" run_emulator_tests
 wanted integration && stage "ansible-test integration (against the emulator)" run_integration
+wanted reliability && stage "reliability: faults, races, waits, fuzz, secrets" run_reliability
 wanted cloud && stage "test-cloud rehearsed on the emulator; skip path" run_cloud_rehearsal
 wanted docs && stage "docs: rendered pages current, lint-collection-docs" check_docs
 wanted changelog && stage "changelog: antsibull-changelog lint, CHANGELOG" check_changelog

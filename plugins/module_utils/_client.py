@@ -82,8 +82,8 @@ ECS_ENDPOINT_MAP = {
     "rus-west-1-pop": "ecs.aliyuncs.com",
 }
 
-_REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
-_ENDPOINT_PATTERN = re.compile(r"^(?:(https?)://)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?/?$")
+_REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+\Z")
+_ENDPOINT_PATTERN = re.compile(r"^(?:(https?)://)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?/?\Z")
 
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(

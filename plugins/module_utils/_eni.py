@@ -25,8 +25,8 @@ TRANSITIONAL_STATES = ("Attaching", "Detaching", "Creating", "Modifying")
 MAX_RECONCILE_ROUNDS = 5
 POLL_FIRST_SECONDS = 1.0
 POLL_MAX_SECONDS = 5.0
-_ENI_ID_PATTERN = re.compile(r"^eni-[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
-_ADDRESS_CHARACTERS = re.compile(r"^[0-9A-Fa-f:.]+$")
+_ENI_ID_PATTERN = re.compile(r"^eni-[A-Za-z0-9][A-Za-z0-9_-]{0,62}\Z")
+_ADDRESS_CHARACTERS = re.compile(r"^[0-9A-Fa-f:.]+\Z")
 
 
 class InputError(ValueError):
@@ -55,9 +55,18 @@ def canonical_ipv6_address(value, option="ipv6_addresses"):
     if ":" not in value:
         raise InputError("%s: %s is not an IPv6 address (IPv4 addresses are not accepted)." % (option, _shown(value)))
     try:
-        return ipaddress.IPv6Address(value).compressed
+        address = ipaddress.IPv6Address(value)
     except ValueError:
         raise InputError("%s: %s is not a valid IPv6 address." % (option, _shown(value)))
+    # No ENI holds these; refusing IPv4-mapped ones also keeps the canonical form the same on every Python
+    # (3.13 writes them with a dotted quad).
+    if address.ipv4_mapped or address.is_unspecified or address.is_loopback or address.is_link_local \
+            or address.is_multicast:
+        raise InputError(
+            "%s: %s is a special-use address (unspecified, loopback, link-local, multicast or IPv4-mapped), "
+            "which no ENI holds." % (option, _shown(value))
+        )
+    return address.compressed
 
 
 def canonical_ipv6_prefix(value, option="ipv6_prefixes"):
@@ -137,7 +146,9 @@ class Waiter(object):
             raise EcsApiError(code, "%s (not waiting: wait is false)." % what)
         left = self.deadline - self.clock()
         if left <= 0:
-            raise EcsApiError("WaitTimeout", "%s after waiting %s seconds (wait_timeout)." % (what, self.timeout))
+            raise EcsApiError(
+                "WaitTimeout", "%s, still after waiting %s seconds (wait_timeout)." % (what.rstrip("."), self.timeout)
+            )
         self.sleep(min(self.interval, left))
         self.interval = min(self.interval * 1.5, POLL_MAX_SECONDS)
 
@@ -225,6 +236,8 @@ class Ipv6Writer(object):
                 fresh = read_eni(self.client, self.network_interface_id)[kind]
                 new = [item for item in fresh if item not in self.held[kind]] if err.ambiguous else []
                 self.held[kind] = [item for item in fresh if item not in new]
+                if err.retries_exhausted and len(new) < wanted:
+                    raise
             assigned.extend(new)
             self.held[kind].extend(new)
         return assigned
@@ -245,6 +258,9 @@ class Ipv6Writer(object):
                 elif err.code == race_code and not arrived:
                     raise
                 pending = [item for item in pending if item not in arrived]
+                if pending and err.retries_exhausted:
+                    # The call was retried up to its bound already: sending it again would multiply that bound.
+                    raise
             else:
                 done.extend(sent)
                 pending = []

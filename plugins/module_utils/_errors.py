@@ -97,12 +97,27 @@ for _code in THROTTLING_CODES:
 
 _SERVER_MESSAGE_PREFIX = re.compile(r"^code: \d+, ")
 _SERVER_MESSAGE_SUFFIX = re.compile(r" request id: \S*$")
+# Error text from the SDK's credential chain can quote a line of a credentials file (configparser does) or a
+# credential assignment: such text never reaches the user as it is.
+_QUOTED_FILE_LINE = re.compile(r"""(\[line\s*\d+\]:\s*)(['"])(?:\\.|(?!\2).)*\2""")
+_SECRET_ASSIGNMENT = re.compile(
+    r"""(?i)((?:access_?key_?secret|secret_?key|security_?token|password)['"]?\s*[:=]\s*['"]?)[^\s'",\\]+"""
+)
+
+
+def redact(text):
+    """The text without quoted credentials-file lines and credential values (each becomes ********)."""
+    if not isinstance(text, str):
+        return text
+    text = _QUOTED_FILE_LINE.sub(r"\1********", text)
+    return _SECRET_ASSIGNMENT.sub(r"\1********", text)
 
 
 class EcsApiError(Exception):
     """One failed ECS API call, whatever the SDK raised: code, message, request id and HTTP status."""
 
     def __init__(self, code, message, request_id=None, http_status=None, retry_after=None, action=None):
+        message = redact(message)
         super(EcsApiError, self).__init__("%s: %s" % (code, message))
         self.code = code
         self.message = message
@@ -111,6 +126,8 @@ class EcsApiError(Exception):
         self.retry_after = retry_after
         self.action = action
         self.attempts = 1
+        # Set by RetryPolicy when it stopped retrying this call at its bound: the caller must not send it again.
+        self.retries_exhausted = False
 
     @property
     def retry_safe(self):

@@ -58,5 +58,6 @@ class RetryPolicy(object):
                     raise
                 wait = self.delay(attempt, err.retry_after)
                 if attempt >= self.max_attempts or self.clock() - started + wait > self.max_seconds:
+                    err.retries_exhausted = True
                     raise
                 self.sleep(wait)

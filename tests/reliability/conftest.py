@@ -1,0 +1,296 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures of the reliability suite: one emulator per worker, a Scenario per test, and the table at the end."""
+
+import os
+import sys
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+for path in (HERE, os.path.join(os.path.dirname(HERE), "emulator")):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+import harness  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.control import start_emulator  # noqa: E402  pylint: disable=wrong-import-position
+
+ROWS = []
+STARTED = []
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "duration(seconds): the expected run time; longer scenarios start first")
+    STARTED.append(time.monotonic())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Start the long scenarios first, so that the workers finish together (same order on every worker).
+
+    xdist's load scheduler first hands each worker two consecutive tests: pair the longest with the shortest
+    of those, so that no worker starts with two of the longest.
+    """
+    def expected(item):
+        marker = item.get_closest_marker("duration")
+        return marker.args[0] if marker else 1.0
+
+    items.sort(key=expected, reverse=True)
+    workers = getattr(config, "workerinput", {}).get("workercount", 0)
+    if workers and len(items) >= 2 * workers:
+        head = items[:2 * workers]
+        items[:2 * workers] = [item for index in range(workers) for item in (head[index], head[-1 - index])]
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """One in-process emulator for this worker."""
+    handle = start_emulator(port=0)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture(scope="session")
+def collection(tmp_path_factory):
+    """A directory to put on PYTHONPATH and ANSIBLE_COLLECTIONS_PATH."""
+    return harness.Collection(str(tmp_path_factory.mktemp("collections")))
+
+
+@pytest.fixture(name="scenario")
+def scenario_fixture(emulator, collection, tmp_path, request):
+    """A Scenario on a freshly reset emulator; its rows go to the table."""
+    emulator.control.reset()
+    scenario = Scenario(emulator, collection, str(tmp_path), request.node)
+    yield scenario
+    scenario.settle()
+    emulator.control.reset()
+
+
+class Scenario(object):
+    """One scenario: seed, faults, module runs, and the judgement that becomes a row of the table."""
+
+    def __init__(self, emulator, collection, workdir, node):
+        self.emulator = emulator
+        self.control = emulator.control
+        self.collection = collection
+        self.workdir = workdir
+        self.node = node
+        self.home = os.path.join(workdir, "home")
+        os.makedirs(self.home)
+        self.before = {}
+        self.runs = 0
+        self.delays = []
+
+    # ------------------------------------------------------------------------------------------ setting up
+
+    def seed(self, document=None):
+        """Reset the emulator and seed it (the standard seed unless given); remember the ENIs as seeded."""
+        self.control.reset()
+        self.control.seed(document or harness.standard_seed())
+        self.before = self.control.state()["network_interfaces"]
+        return self
+
+    def fault(self, **fault):
+        """Queue an emulator fault."""
+        queued = self.control.add_fault(**fault)
+        if queued["kind"] == "delay":
+            self.delays.append(queued)
+        return self
+
+    def settle(self, timeout=30.0):
+        """Wait until every delayed answer the task left behind has been logged (the emulator logs a delayed
+        read only when it answers, possibly after the module gave up on it)."""
+        deadline = time.monotonic() + timeout
+        while self.delays and time.monotonic() < deadline:
+            remaining = dict((fault["id"], fault["count"]) for fault in self.control.faults())
+            consumed = sum(fault["count"] - remaining.get(fault["id"], 0) for fault in self.delays)
+            if sum(1 for call in self.control.calls() if call.get("fault") == "delay") >= consumed:
+                return
+            time.sleep(0.2)
+
+    def connection(self, endpoint=None, access_key_id=None, access_key_secret=None, security_token=None):
+        """The connection options of a module run: the emulator and its keys unless told otherwise."""
+        options = dict(
+            region=harness.REGION,
+            endpoint=endpoint or "http://" + self.emulator.endpoint,
+            access_key_id=access_key_id or self.emulator.access_key_id,
+            access_key_secret=access_key_secret or self.emulator.access_key_secret,
+        )
+        if security_token is not None:
+            options["security_token"] = security_token
+        return options
+
+    def env(self, extra=None, unset=()):
+        """The environment of the processes this scenario starts."""
+        return harness.module_env(self.collection, self.home, extra, unset)
+
+    # ------------------------------------------------------------------------------------------ running
+
+    def run(self, args, module="ecs_eni_ipv6", connection=None, env=None, check_mode=False):
+        """Run the module with these task options (and the emulator connection unless `connection` is given)."""
+        options = dict(self.connection() if connection is None else connection)
+        options.update(args)
+        self.runs += 1
+        return harness.run_module(module, options, env or self.env(), self.workdir, check_mode=check_mode)
+
+    def command(self, command, env=None):
+        """Run ansible or ansible-playbook (from the suite's virtual environment)."""
+        self.runs += 1
+        return harness.run_command(command, env or self.env(), self.workdir)
+
+    # ------------------------------------------------------------------------------------------ judging
+
+    def judge(self, name, run, args=None, expect="goal", held=None, extra_faults=0, changed=None,
+              eni=harness.ENI, group=None, mutation=None):
+        """Check a run and record its row; return the row.
+
+        expect="goal": the task succeeded, the ENI holds exactly its goal (worked out from `args`, on `held`,
+        the ENI as the task's writes found it: the seed unless someone else changed it), `changed` and the
+        returned lists match the applied writes. expect="unchanged" (check mode): the task succeeded and sent
+        no write. expect="fail": a clean failure. Always: nothing written twice, nothing changed that the task
+        was not asked to change, and the neighbour ENI untouched.
+        `mutation` is what someone else changed during the task (an emulator mutation).
+        """
+        args = args if args is not None else run.args
+        self.settle()
+        calls = self.control.calls()
+        state = self.control.state()["network_interfaces"]
+        final = state.get(eni)
+        before = self.before.get(eni)
+        expected = dict(self.before)
+        if mutation:
+            changed_eni = mutation["network_interface_id"]
+            expected[changed_eni] = harness.after_mutation(self.before[changed_eni], mutation)
+        if held is None:
+            held = expected.get(eni)
+        try:
+            goal = harness.Goal(args, held["Ipv6Addresses"], held["Ipv6Prefixes"]) if held else None
+        except (ValueError, TypeError):
+            # Options that make no sense (the bad-input scenarios) have no goal: nothing may change at all.
+            goal = None
+        writes = harness.write_log(calls)
+        applied = [write for write in writes if write[1]]
+        twice = harness.written_twice(calls, goal.needed_counts if goal else (0, 0))
+        lost = 0
+        reached = None
+        problems = []
+        try:
+            if expect == "goal":
+                assert not run.failed, run.describe()
+                lost = goal.misses(final)
+                reached = lost == 0
+                self._check_truth(run, final, applied, changed)
+            elif expect == "unchanged":
+                assert not run.failed, run.describe()
+                assert not writes, writes
+                lost = int(final != before)
+                reached = lost == 0
+            else:
+                if goal is not None and final is not None:
+                    lost = self._unasked_changes(held, final, goal)
+                else:
+                    lost = int(final != held)
+                run.assert_clean_failure()
+        except AssertionError as exc:
+            problems.append(str(exc))
+        for other, seeded in expected.items():
+            if other != eni and state.get(other) != seeded:
+                lost += 1
+        row = dict(
+            scenario=name,
+            group=group,
+            faults=sum(1 for call in calls if call.get("fault")) + extra_faults,
+            outcome=run.outcome(),
+            eni=harness.eni_summary(final, before),
+            goal=reached,
+            clean=expect == "fail" and not problems,
+            calls=len(calls),
+            writes_applied=len(applied),
+            writes_sent=len(writes),
+            twice=twice,
+            lost=lost,
+            seconds=run.seconds,
+            runs=self.runs,
+        )
+        self.node.user_properties.append(("reliability_row", row))
+        assert not problems, problems[0]
+        assert twice == 0, "written twice (%d): %s" % (twice, writes)
+        assert lost == 0, "lost or changed unasked (%d): final %s\n%s" % (lost, final, run.describe())
+        return row
+
+    @staticmethod
+    def _check_truth(run, final, applied, changed):
+        """`changed`, the returned lists and the ENI after the task agree with what ECS applied."""
+        result = run.result
+        assert result["changed"] == bool(applied), "changed=%s but %d writes applied" % (result["changed"], len(applied))
+        if changed is not None:
+            assert result["changed"] is changed, run.describe()
+        if "ipv6_addresses" not in result:
+            return
+        assert sorted(result["ipv6_addresses"]) == sorted(final["Ipv6Addresses"]), run.describe()
+        assert sorted(result["ipv6_prefixes"]) == sorted(final["Ipv6Prefixes"]), run.describe()
+        released = set(result["released_ipv6_addresses"]) | set(result["released_ipv6_prefixes"])
+        assigned = set(result["assigned_ipv6_addresses"]) | set(result["assigned_ipv6_prefixes"])
+        applied_releases = set(item for write in applied if write[0] == "UnassignIpv6Addresses" for item in write[2] + write[3])
+        applied_names = set(item for write in applied if write[0] == "AssignIpv6Addresses" for item in write[2] + write[3])
+        assert released == applied_releases, (released, applied_releases)
+        assert applied_names <= assigned, (applied_names, assigned)
+        chosen = result["assigned_ipv6_address_count"] + result["assigned_ipv6_prefix_count"]
+        assert len(assigned - applied_names) == chosen, run.describe()
+
+    @staticmethod
+    def _unasked_changes(held, final, goal):
+        """After a failure: items that changed although the task did not ask for that change."""
+        unasked = 0
+        for kind, key in (("ipv6_addresses", "Ipv6Addresses"), ("ipv6_prefixes", "Ipv6Prefixes")):
+            wanted = goal.kinds[kind]
+            removed = set(held[key]) - set(final[key])
+            added = set(final[key]) - set(held[key])
+            unasked += len(removed - set(wanted["exclude"]))
+            unasked += max(0, len(added - set(wanted["include"])) - wanted["chosen"])
+        return unasked
+
+
+def pytest_runtest_logreport(report):
+    """Collect the rows (on the controller when the run is distributed: reports carry them from the workers)."""
+    if report.when == "teardown":
+        ROWS.extend(value for key, value in report.user_properties if key == "reliability_row")
+
+
+def _grouped(rows):
+    """Rows of one group (the bad-input fuzz set) become one row of the table."""
+    table = []
+    groups = {}
+    for row in rows:
+        if not row.get("group"):
+            table.append(row)
+            continue
+        if row["group"] not in groups:
+            groups[row["group"]] = dict(row, scenario=row["group"], outcomes=set(), count=0, seconds=0.0)
+            table.append(groups[row["group"]])
+        group = groups[row["group"]]
+        group["count"] += 1
+        group["outcomes"].add(row["outcome"])
+        for key in ("faults", "calls", "writes_applied", "writes_sent", "twice", "lost", "runs"):
+            group[key] += row[key] if group["count"] > 1 else 0
+        group["seconds"] = max(group["seconds"], row["seconds"])
+        group["clean"] = group["clean"] and row["clean"]
+    for group in groups.values():
+        group["scenario"] = "%s: %d argument sets" % (group["scenario"], group["count"])
+        group["outcome"] = " / ".join(sorted(group["outcomes"]))
+    return sorted(table, key=lambda row: row["scenario"])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the table of every scenario run, and the totals."""
+    if hasattr(terminalreporter.config, "workerinput") or not ROWS:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("reliability: every scenario through the real SDK against the emulator", sep="=")
+    grouped = _grouped(ROWS)
+    for line in harness.render_table(grouped):
+        write(line)
+    write("")
+    for line in harness.render_totals(ROWS, [row for row in grouped if row.get("count")]):
+        write(line)
+    write("suite wall time: %.1f s" % (time.monotonic() - STARTED[0]))
