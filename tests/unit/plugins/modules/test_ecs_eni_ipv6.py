@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import sys
+
 import pytest
 
 from ansible.module_utils.basic import AnsibleModule
@@ -275,3 +277,16 @@ def test_secret_never_appears_in_a_failure(fake):
     ]
     result = run(ipv6_addresses=[A[0]])
     assert "unit-secret-value" not in repr(result)
+
+
+def test_missing_sdk_fails_naming_the_packages_and_the_interpreter(monkeypatch):
+    from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
+
+    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
+    monkeypatch.setattr(_client, "HAS_SDK", False)
+    monkeypatch.setattr(_client, "SDK_IMPORT_ERROR", "ImportError: No module named 'alibabacloud_tea_openapi'")
+    result = run(ipv6_addresses=[A[0]])
+    assert result["failed"] is True
+    assert "alibabacloud-tea-openapi" in result["msg"] and "alibabacloud-ecs20140526" in result["msg"]
+    assert sys.executable in result["msg"]
