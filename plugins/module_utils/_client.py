@@ -191,7 +191,6 @@ class EcsClient(object):
         self.sdk = sdk_client
         self.region = region
         self.retry_policy = retry_policy or RetryPolicy()
-        self.calls = 0
 
     def _call(self, action, parameters, idempotent):
         query = dict((name, value) for name, value in parameters.items() if value not in (None, [], {}))
@@ -201,7 +200,6 @@ class EcsClient(object):
                         auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
 
         def attempt():
-            self.calls += 1
             try:
                 return self.sdk.call_api(params, request, RuntimeOptions())["body"]
             except Exception as exc:  # pylint: disable=broad-except  # the SDK raises many unrelated types

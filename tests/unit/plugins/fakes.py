@@ -28,7 +28,8 @@ except ImportError:  # ansible-core < 2.19
             yield
 
 
-__all__ = ["FakeEcs", "ModuleExit", "ModuleFail", "api_error", "exit_json", "fail_json", "patch_module_args"]
+__all__ = ["FakeEcs", "ModuleExit", "ModuleFail", "api_error", "exit_json", "fail_json", "patch_module_args",
+           "run_module"]
 
 
 class ModuleExit(Exception):
@@ -49,6 +50,17 @@ def fail_json(self, msg, **kwargs):
     kwargs["msg"] = msg
     kwargs["failed"] = True
     raise ModuleFail(remove_values(kwargs, self.no_log_values))
+
+
+def run_module(main, params, check_mode=False, diff=True):
+    """Run a module's main() with these parameters; return its result, whether it exited or failed."""
+    params = dict(params, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    with patch_module_args(params):
+        try:
+            main()
+        except (ModuleExit, ModuleFail) as ended:
+            return ended.args[0]
+    raise AssertionError("the module neither exited nor failed")
 
 
 def api_error(code, status=403, message=None):

@@ -15,12 +15,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     FakeEcs,
-    ModuleExit,
-    ModuleFail,
     api_error,
     exit_json,
     fail_json,
-    patch_module_args,
+    run_module,
 )
 
 A = ["2408:4005:3a0:a100::%x" % n for n in range(1, 41)]
@@ -44,19 +42,8 @@ def fake(monkeypatch):
     return ecs
 
 
-def run(**args):
-    params = dict(BASE_ARGS, **args)
-    check_mode = params.pop("_ansible_check_mode", False)
-    params["_ansible_check_mode"] = check_mode
-    params.setdefault("_ansible_diff", True)
-    with patch_module_args(params):
-        try:
-            ecs_eni_ipv6.main()
-        except ModuleExit as done:
-            return done.args[0]
-        except ModuleFail as failed:
-            return failed.args[0]
-    raise AssertionError("the module neither exited nor failed")
+def run(check_mode=False, **args):
+    return run_module(ecs_eni_ipv6.main, dict(BASE_ARGS, **args), check_mode=check_mode)
 
 
 def test_release_one_address_reads_once_and_writes_once(fake):
@@ -78,7 +65,7 @@ def test_nothing_to_release_is_no_change_and_no_write(fake):
 
 
 def test_check_mode_predicts_without_writing(fake):
-    result = run(ipv6_addresses=[A[0], A[1], A[30]], _ansible_check_mode=True)
+    result = run(ipv6_addresses=[A[0], A[1], A[30]], check_mode=True)
     assert result["changed"] is True
     assert result["released_ipv6_addresses"] == [A[0], A[1]]
     assert result["ipv6_addresses"] == A[2:12]

@@ -13,12 +13,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6_info
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
-    ModuleExit,
-    ModuleFail,
     api_error,
     exit_json,
     fail_json,
-    patch_module_args,
+    run_module,
 )
 
 BASE_ARGS = dict(region="cn-hangzhou", access_key_id="LTAIunit", access_key_secret="unit-secret-value")
@@ -106,17 +104,8 @@ def use(monkeypatch, fake):
     return fake
 
 
-def run(**args):
-    params = dict(BASE_ARGS, **args)
-    params["_ansible_check_mode"] = params.pop("_ansible_check_mode", False)
-    with patch_module_args(params):
-        try:
-            ecs_eni_ipv6_info.main()
-        except ModuleExit as done:
-            return done.args[0]
-        except ModuleFail as failed:
-            return failed.args[0]
-    raise AssertionError("the module neither exited nor failed")
+def run(check_mode=False, **args):
+    return run_module(ecs_eni_ipv6_info.main, dict(BASE_ARGS, **args), check_mode=check_mode, diff=False)
 
 
 def ids_of(result):
@@ -255,7 +244,7 @@ def test_an_empty_list_filter_matches_nothing_without_a_call(patched, option):
 def test_check_mode_gives_the_same_answer(patched):
     fake = use(patched, FakeDescribe([api_eni(n) for n in range(1, 4)]))
     real = run()
-    checked = run(_ansible_check_mode=True)
+    checked = run(check_mode=True)
     assert checked == real
     assert len(fake.calls) == 2
 

@@ -13,12 +13,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     FakeEcs,
-    ModuleExit,
-    ModuleFail,
     api_error,
     exit_json,
     fail_json,
-    patch_module_args,
+    run_module,
 )
 
 A = ["2408:4005:3a0:a100::%x" % n for n in range(1, 41)]
@@ -42,16 +40,8 @@ def fake(monkeypatch):
     return ecs
 
 
-def run(**args):
-    params = dict(BASE_ARGS, **args)
-    params["_ansible_check_mode"] = params.pop("check_mode", False)
-    params["_ansible_diff"] = True
-    with patch_module_args(params):
-        try:
-            ecs_eni_ipv6.main()
-        except (ModuleExit, ModuleFail) as ended:
-            return ended.args[0]
-    raise AssertionError("the module neither exited nor failed")
+def run(check_mode=False, **args):
+    return run_module(ecs_eni_ipv6.main, dict(BASE_ARGS, **args), check_mode=check_mode)
 
 
 def test_missing_explicit_addresses_are_assigned_and_rerun_is_idempotent(fake):
