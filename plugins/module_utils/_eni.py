@@ -129,8 +129,26 @@ def read_eni(client, network_interface_id):
     return eni_from_api(client.describe_network_interface(network_interface_id))
 
 
+def list_eni(client, network_interface_id):
+    """Read one ENI through DescribeNetworkInterfaces, the call list views read (one API call); None if not listed."""
+    body = client.describe_network_interfaces(network_interface_ids=[network_interface_id])
+    for item in (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []:
+        if item.get("NetworkInterfaceId") == network_interface_id:
+            return eni_from_api(item)
+    return None
+
+
+def holders(client, kind, items):
+    """The ids of the ENIs that ECS lists as holding any of these addresses (one API call; prefixes: none)."""
+    if kind != "ipv6_addresses":
+        return []
+    body = client.describe_network_interfaces(ipv6_addresses=items)
+    listed = (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []
+    return [item.get("NetworkInterfaceId") for item in listed]
+
+
 class Waiter(object):
-    """Waits, within one deadline for the whole task, for an ENI or its instance to settle."""
+    """Waits, within one deadline for the whole task, for an ENI or its instance to settle or for ECS to catch up."""
 
     def __init__(self, wait, timeout, sleep=time.sleep, clock=time.monotonic):
         self.wait = wait
@@ -175,12 +193,14 @@ def _client_token(*parts):
 
 
 class Ipv6Writer(object):
-    """Assigns and releases one ENI's IPv6 addresses or prefixes in calls of at most 10, and tells what it did.
+    """Assigns and releases one ENI's IPv6 addresses or prefixes in calls of at most 10, and records what it did.
 
-    After an answer that leaves the outcome unknown (a lost answer, a 5xx), or a refusal that says someone
-    else got there first (InvalidIp.IpUnassigned on release, InvalidIp.IpAssigned on assign), the ENI is read
-    again and only what is still to do is sent again. What changed in between counts as this task's work
-    only if this task may have sent it. Every method returns what this task changed, in RFC 5952 form.
+    ECS reads are eventually consistent: right after a write, both Describe calls may still show the ENI as it
+    was. So a refusal that says the goal already holds (InvalidIp.IpUnassigned on release, InvalidIp.IpAssigned
+    for an address this ENI holds) is believed over a read that disagrees. After an answer that leaves the outcome
+    unknown (a lost answer, a 5xx, an Assign answer that lists fewer items than asked) the ENI is read again and
+    only what is still to do is sent again. An item counts as this task's work only if this task may have
+    changed it. `done` holds what this task changed so far, in RFC 5952 form, also when a later call fails.
     """
 
     def __init__(self, client, eni, waiter):
@@ -188,87 +208,195 @@ class Ipv6Writer(object):
         self.network_interface_id = eni["network_interface_id"]
         self.waiter = waiter
         self.held = {"ipv6_addresses": list(eni["ipv6_addresses"]), "ipv6_prefixes": list(eni["ipv6_prefixes"])}
+        self.done = dict((kind, {"released": [], "assigned": [], "chosen": []}) for kind in self.held)
+        # Items whose state ECS confirmed through a refusal rather than a read; confirm() waits for reads to agree.
+        self.gone = dict((kind, []) for kind in self.held)
+        self.present = dict((kind, []) for kind in self.held)
         # Assign calls carry a ClientToken so that ECS applies a retried call once. The token is unique to
         # this run (and to the call's intent): reusing a token of an earlier run would make ECS answer that
         # run's old result instead of assigning.
         self.run_id = uuid.uuid4().hex
 
-    def release(self, kind, items):
-        """Release these items, which the ENI held at the last read."""
-        def send(batch):
-            self.client.unassign_ipv6(self.network_interface_id, **{_CALL_ARGUMENT[kind]: batch})
-            return batch
+    @property
+    def changed(self):
+        """Whether this task changed anything so far."""
+        return any(work for kind in self.done.values() for work in kind.values())
 
-        done = []
+    @property
+    def learnt(self):
+        """Whether this task changed anything or learnt from a refusal what a lagging read may not show yet."""
+        return self.changed or any(self.gone.values()) or any(self.present.values())
+
+    def release(self, kind, items):
+        """Release these items, which the ENI held at the last read; return those this task released."""
+        already = len(self.done[kind]["released"])
         for batch in _batches(items):
-            done.extend(self._send_until_done(kind, batch, send, "InvalidIp.IpUnassigned", landed=False))
-        return done
+            self._release_batch(kind, batch)
+        return self.done[kind]["released"][already:]
 
     def assign(self, kind, items):
-        """Assign these items, which the ENI did not hold at the last read."""
-        def send(batch):
-            answer = self.client.assign_ipv6(
-                self.network_interface_id,
-                client_token=_client_token(self.run_id, self.network_interface_id, kind, *batch),
-                **{_CALL_ARGUMENT[kind]: batch}
-            )
-            return _assigned_in_answer(kind, answer) or batch
-
-        done = []
+        """Assign these items, which the ENI did not hold at the last read; return those this task assigned."""
+        already = len(self.done[kind]["assigned"])
         for batch in _batches(items):
-            done.extend(self._send_until_done(kind, batch, send, "InvalidIp.IpAssigned", landed=True))
-        return done
+            self._assign_batch(kind, batch)
+        return self.done[kind]["assigned"][already:]
+
+    def _release_batch(self, kind, batch):
+        # Groups still to send; a refused group whose read cannot say which item ECS objects to goes one by one.
+        groups = [list(batch)]
+        maybe_ours = set()
+        rounds = 0
+        while groups:
+            group = groups[0]
+            try:
+                self.client.unassign_ipv6(self.network_interface_id, **{_CALL_ARGUMENT[kind]: group})
+            except EcsApiError as err:
+                if err.ambiguous:
+                    maybe_ours.update(group)
+                if err.code == "InvalidIp.IpUnassigned" and len(group) == 1:
+                    # ECS says the ENI does not hold it, whatever a lagging read shows: the goal holds.
+                    self._released(kind, group, ours=group[0] in maybe_ours, confirmed_by_refusal=True)
+                    groups.pop(0)
+                    continue
+                rounds = self._absorb(err, "InvalidIp.IpUnassigned", rounds)
+                fresh = read_eni(self.client, self.network_interface_id)[kind]
+                gone = [item for item in group if item not in fresh]
+                self._released(kind, [item for item in gone if item in maybe_ours], ours=True)
+                self._released(kind, [item for item in gone if item not in maybe_ours], ours=False)
+                rest = [item for item in group if item in fresh]
+                if rest and err.retries_exhausted:
+                    # The call was retried up to its bound already: sending it again would multiply that bound.
+                    raise
+                if err.code == "InvalidIp.IpUnassigned":
+                    groups[0:1] = [[item] for item in rest]
+                else:
+                    groups[0:1] = [rest] if rest else []
+            else:
+                self._released(kind, group, ours=True)
+                groups.pop(0)
+
+    def _assign_batch(self, kind, batch):
+        pending = list(batch)
+        maybe_ours = set()
+        rounds = 0
+        while pending:
+            token = _client_token(self.run_id, self.network_interface_id, kind, *pending)
+            try:
+                self.client.assign_ipv6(self.network_interface_id, client_token=token,
+                                        **{_CALL_ARGUMENT[kind]: pending})
+            except EcsApiError as err:
+                if err.ambiguous:
+                    maybe_ours.update(pending)
+                rounds = self._absorb(err, "InvalidIp.IpAssigned", rounds)
+                fresh = read_eni(self.client, self.network_interface_id)[kind]
+                arrived = [item for item in pending if item in fresh]
+                if err.code == "InvalidIp.IpAssigned" and not arrived:
+                    # The read does not explain the refusal: another ENI holds one, or the read lags behind.
+                    self._wait_until_held_here(kind, pending, err)
+                    arrived = pending
+                self._assigned(kind, [item for item in arrived if item in maybe_ours], ours=True)
+                self._assigned(kind, [item for item in arrived if item not in maybe_ours], ours=False)
+                pending = [item for item in pending if item not in arrived]
+                if pending and err.retries_exhausted:
+                    raise
+            else:
+                self._assigned(kind, pending, ours=True)
+                pending = []
+
+    def _wait_until_held_here(self, kind, items, err):
+        """After InvalidIp.IpAssigned that a read does not explain: wait until a read shows this ENI holds them.
+
+        Raise the refusal at once when another ENI is listed as holding one of them, and when waiting is off;
+        WaitTimeout when reads never show them here in time.
+        """
+        others = [eni_id for eni_id in holders(self.client, kind, items) if eni_id != self.network_interface_id]
+        if others:
+            raise EcsApiError(err.code, "%s (held by %s)" % (err.message.rstrip("."), ", ".join(others)),
+                              request_id=err.request_id, http_status=err.http_status, action=err.action)
+        while True:
+            self.waiter.pause(err.code, err.message)
+            fresh = read_eni(self.client, self.network_interface_id)[kind]
+            if all(item in fresh for item in items):
+                return
 
     def assign_count(self, kind, count):
         """Have ECS choose and assign this many more items; return the ones it chose."""
-        assigned = []
+        chosen = self.done[kind]["chosen"]
+        already = len(chosen)
+        count += already
         rounds = 0
-        while len(assigned) < count:
-            wanted = min(MAX_ITEMS_PER_CALL, count - len(assigned))
-            token = _client_token(self.run_id, self.network_interface_id, kind, "count", wanted, len(assigned))
+        while len(chosen) < count:
+            wanted = min(MAX_ITEMS_PER_CALL, count - len(chosen))
+            token = _client_token(self.run_id, self.network_interface_id, kind, "count", wanted, len(chosen))
             try:
                 answer = self.client.assign_ipv6(
                     self.network_interface_id, client_token=token, **{_COUNT_ARGUMENT[kind]: wanted}
                 )
-                new = _assigned_in_answer(kind, answer)
             except EcsApiError as err:
                 rounds = self._absorb(err, None, rounds)
                 fresh = read_eni(self.client, self.network_interface_id)[kind]
-                new = [item for item in fresh if item not in self.held[kind]] if err.ambiguous else []
-                self.held[kind] = [item for item in fresh if item not in new]
-                if err.retries_exhausted and len(new) < wanted:
-                    raise
-            assigned.extend(new)
-            self.held[kind].extend(new)
-        return assigned
-
-    def _send_until_done(self, kind, batch, send, race_code, landed):
-        pending = list(batch)
-        done = []
-        rounds = 0
-        while pending:
-            try:
-                sent = send(pending)
-            except EcsApiError as err:
-                rounds = self._absorb(err, race_code, rounds)
-                self.held[kind] = read_eni(self.client, self.network_interface_id)[kind]
-                arrived = [item for item in pending if (item in self.held[kind]) == landed]
                 if err.ambiguous:
-                    done.extend(arrived)
-                elif err.code == race_code and not arrived:
+                    self._chose(kind, [item for item in fresh if item not in self.held[kind]][:wanted])
+                if err.retries_exhausted and len(chosen) < count:
                     raise
-                pending = [item for item in pending if item not in arrived]
-                if pending and err.retries_exhausted:
-                    # The call was retried up to its bound already: sending it again would multiply that bound.
-                    raise
-            else:
-                done.extend(sent)
-                pending = []
-        if landed:
-            self.held[kind].extend(item for item in done if item not in self.held[kind])
+                continue
+            listed = [item for item in _assigned_in_answer(kind, answer) if item not in self.held[kind]]
+            self._chose(kind, listed[:wanted])
+            if len(listed) < wanted:
+                # A short answer leaves it unknown whether the rest landed: look, and give up after a few rounds.
+                short = EcsApiError(
+                    "IncompleteAnswer",
+                    "AssignIpv6Addresses was asked for %d and its answer listed %d." % (wanted, len(listed)),
+                    request_id=answer.get("RequestId"), action="AssignIpv6Addresses",
+                )
+                rounds = self._absorb(short, "IncompleteAnswer", rounds)
+                fresh = read_eni(self.client, self.network_interface_id)[kind]
+                self._chose(kind, [item for item in fresh if item not in self.held[kind]][:wanted - len(listed)])
+        return chosen[already:]
+
+    def confirm(self):
+        """Read the ENI until ECS lists every change this task knows of, within the wait deadline; return that view.
+
+        With no lag this is one read. Reads through DescribeNetworkInterfaces, the call list views (and
+        ecs_eni_ipv6_info) use, so that what the task reports is what a next task sees.
+        """
+        while True:
+            eni = list_eni(self.client, self.network_interface_id)
+            lagging = self._not_shown(eni)
+            if not lagging:
+                return eni
+            self.waiter.pause("WaitTimeout", "ECS does not show the change of %s yet" % ", ".join(lagging))
+
+    def _not_shown(self, eni):
+        if eni is None:
+            return [self.network_interface_id]
+        missing = []
+        for kind, work in self.done.items():
+            for item in work["released"] + self.gone[kind]:
+                if item in eni[kind]:
+                    missing.append(item)
+            for item in work["assigned"] + work["chosen"] + self.present[kind]:
+                if item not in eni[kind]:
+                    missing.append(item)
+        return missing
+
+    def _released(self, kind, items, ours, confirmed_by_refusal=False):
+        if ours:
+            self.done[kind]["released"].extend(item for item in items if item not in self.done[kind]["released"])
+        elif confirmed_by_refusal:
+            self.gone[kind].extend(items)
+        self.held[kind] = [item for item in self.held[kind] if item not in items]
+
+    def _assigned(self, kind, items, ours):
+        if ours:
+            self.done[kind]["assigned"].extend(item for item in items if item not in self.done[kind]["assigned"])
         else:
-            self.held[kind] = [item for item in self.held[kind] if item not in done]
-        return done
+            self.present[kind].extend(items)
+        self.held[kind].extend(item for item in items if item not in self.held[kind])
+
+    def _chose(self, kind, items):
+        self.done[kind]["chosen"].extend(items)
+        self.held[kind].extend(items)
 
     def _absorb(self, err, race_code, rounds):
         """Wait or back off after an error that allows another try (returning the new round count); else raise."""

@@ -276,6 +276,8 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import Ec
 # Larger than the IPv6 quota of any ENI (10 unattached; the largest instance types allow a few dozen), so a
 # count above it can only be a mistake.
 MAX_IPV6_PER_ENI = 50
+# Passes of read, write and confirming read: more than one only when a stale first read hid something to change.
+MAX_PASSES = 3
 # For each kind of item an ENI holds: its canonical form and its options (the return keys follow the names).
 Kind = namedtuple("Kind", "canonical list_option count_option purge_option")
 KINDS = {
@@ -331,41 +333,80 @@ def plan(state, held, items, count, purge):
     return dict(release=release, assign=assign, count=max(0, count - (len(held) - len(release) + len(assign))))
 
 
-def reconcile(module, client, wanted):
-    """Read the ENI, work out the changes, make them (unless in check mode), and return the module's result."""
+def plan_all(state, eni, wanted):
+    """The plan for each kind, against what this read of the ENI shows."""
+    return dict((name, plan(state, eni[name], **wanted[name])) for name in KINDS)
+
+
+def has_work(changes):
+    return any(change["release"] or change["assign"] or change["count"] for change in changes.values())
+
+
+def reconcile(module, client, wanted, result):
+    """Read the ENI, work out the changes, make them (unless in check mode) and fill in the module's result.
+
+    The result is filled in also when a call fails, with what this task did up to then.
+    """
     params = module.params
     waiter = Waiter(params["wait"], params["wait_timeout"])
-    eni = read_eni(client, params["network_interface_id"])
-    changes = dict((name, plan(params["state"], eni[name], **wanted[name])) for name in KINDS)
-    pending = any(change["release"] or change["assign"] or change["count"] for change in changes.values())
+    before = read_eni(client, params["network_interface_id"])
+    changes = plan_all(params["state"], before, wanted)
+    if module.check_mode:
+        result.update(predicted_result(before, changes))
+        add_diff(module, before, result)
+        return
 
-    if pending and not module.check_mode and eni["status"] not in READY_STATES:
+    eni = before
+    if has_work(changes) and eni["status"] not in READY_STATES:
         eni = waiter.until_ready(client, eni)
-        changes = dict((name, plan(params["state"], eni[name], **wanted[name])) for name in KINDS)
-
-    result = dict(network_interface_id=eni["network_interface_id"])
+        changes = plan_all(params["state"], eni, wanted)
     writer = Ipv6Writer(client, eni, waiter)
-    for name, change in changes.items():
-        released, assigned, chosen = change["release"], change["assign"], []
-        if module.check_mode:
-            result[name] = [item for item in eni[name] if item not in released] + assigned
-        else:
-            # Release first: it frees quota for what is assigned next.
-            released = writer.release(name, released)
-            assigned = writer.assign(name, assigned)
-            chosen = writer.assign_count(name, change["count"])
-            result[name] = writer.held[name]
-        result["released_" + name] = released
-        result["assigned_" + name] = assigned + chosen
-        result["assigned_" + KINDS[name].count_option] = change["count"] if module.check_mode else len(chosen)
-    result["changed"] = any(
-        result["released_" + name] or result["assigned_" + name] or result["assigned_" + kind.count_option]
-        for name, kind in KINDS.items()
-    )
+    shown = None
+    try:
+        # A first read can be stale; what ECS lists once it shows this task's writes may need another pass.
+        for dummy in range(MAX_PASSES):
+            if not has_work(changes):
+                break
+            for name, change in changes.items():
+                # Release first: it frees quota for what is assigned next.
+                writer.release(name, change["release"])
+                writer.assign(name, change["assign"])
+                writer.assign_count(name, change["count"])
+            if not (params["wait"] and writer.learnt):
+                break
+            shown = writer.confirm()
+            changes = plan_all(params["state"], shown, wanted)
+    finally:
+        result.update(written_result(writer, shown))
+    add_diff(module, before, result)
+
+
+def add_diff(module, before, result):
     if module._diff:
         result["diff"] = dict(
-            before=dict((name, eni[name]) for name in KINDS), after=dict((name, result[name]) for name in KINDS)
+            before=dict((name, before[name]) for name in KINDS), after=dict((name, result[name]) for name in KINDS)
         )
+
+
+def predicted_result(eni, changes):
+    """What check mode reports: the changes as planned, and the ENI's items as they would be."""
+    result = dict(changed=has_work(changes))
+    for name, change in changes.items():
+        result[name] = [item for item in eni[name] if item not in change["release"]] + change["assign"]
+        result["released_" + name] = change["release"]
+        result["assigned_" + name] = change["assign"]
+        result["assigned_" + KINDS[name].count_option] = change["count"]
+    return result
+
+
+def written_result(writer, shown):
+    """What this task did, and the ENI's items as ECS shows them (or, without a confirming read, as last known)."""
+    result = dict(changed=writer.changed)
+    for name, done in writer.done.items():
+        result[name] = list(shown[name] if shown else writer.held[name])
+        result["released_" + name] = list(done["released"])
+        result["assigned_" + name] = done["assigned"] + done["chosen"]
+        result["assigned_" + KINDS[name].count_option] = len(done["chosen"])
     return result
 
 
@@ -390,10 +431,11 @@ def main():
     except InputError as exc:
         module.fail_json(msg=str(exc))
     client = connect(module)
+    result = dict(changed=False, network_interface_id=module.params["network_interface_id"])
     try:
-        result = reconcile(module, client, wanted)
+        reconcile(module, client, wanted, result)
     except EcsApiError as err:
-        fail_with_error(module, err, network_interface_id=module.params["network_interface_id"])
+        fail_with_error(module, err, **result)
     module.exit_json(**result)
 
 

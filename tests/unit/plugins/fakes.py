@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import json
 
 from ansible.module_utils import basic
@@ -84,6 +85,11 @@ class FakeEcs(object):
         self.tokens = {}
         self.handed_out = []
         self.quota = 30
+        # Addresses held by other ENIs of the region, by ENI id.
+        self.others = {}
+        self.lag_reads = 0
+        self.stale_left = 0
+        self.stale_view = None
         self.retry_policy = RetryPolicy(sleep=lambda seconds: None)
 
     def _fault(self, action, apply):
@@ -96,6 +102,32 @@ class FakeEcs(object):
             apply()
         raise error
 
+    def lag(self, reads):
+        """After each write, the next `reads` reads (either Describe call) show the ENI as it was before."""
+        self.lag_reads = reads
+
+    def _stale_or_real(self):
+        if self.stale_left:
+            self.stale_left -= 1
+            return self.stale_view
+        return self.eni
+
+    def _before_write(self):
+        if self.lag_reads:
+            if not self.stale_left:
+                self.stale_view = copy.deepcopy(self.eni)
+            self.stale_left = self.lag_reads
+
+    def _answer_eni(self, eni):
+        return {
+            "NetworkInterfaceId": eni["NetworkInterfaceId"],
+            "Status": eni["Status"],
+            "Type": eni["Type"],
+            "InstanceId": eni["InstanceId"],
+            "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": a} for a in eni["addresses"]]},
+            "Ipv6PrefixSets": {"Ipv6PrefixSet": [{"Ipv6Prefix": p} for p in eni["prefixes"]]},
+        }
+
     def describe_network_interface(self, network_interface_id):
         self.calls.append(("DescribeNetworkInterfaceAttribute", network_interface_id))
         if network_interface_id != self.eni["NetworkInterfaceId"]:
@@ -103,15 +135,22 @@ class FakeEcs(object):
         self._fault("DescribeNetworkInterfaceAttribute", lambda: None)
         if self.on_read:
             self.on_read.pop(0)(self)
-        return {
-            "NetworkInterfaceId": self.eni["NetworkInterfaceId"],
-            "Status": self.eni["Status"],
-            "Type": self.eni["Type"],
-            "InstanceId": self.eni["InstanceId"],
-            "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": a} for a in self.eni["addresses"]]},
-            "Ipv6PrefixSets": {"Ipv6PrefixSet": [{"Ipv6Prefix": p} for p in self.eni["prefixes"]]},
-            "RequestId": "REQ-READ",
-        }
+        return dict(self._answer_eni(self._stale_or_real()), RequestId="REQ-READ")
+
+    def describe_network_interfaces(self, network_interface_ids=None, ipv6_addresses=None, **filters):
+        """The ENI (and, for an address filter, the other ENIs of `others` that hold one of the addresses)."""
+        self.calls.append(("DescribeNetworkInterfaces", list(network_interface_ids or ipv6_addresses or [])))
+        self._fault("DescribeNetworkInterfaces", lambda: None)
+        eni = self._stale_or_real()
+        listed = []
+        if network_interface_ids is None or eni["NetworkInterfaceId"] in network_interface_ids:
+            if ipv6_addresses is None or any(a in eni["addresses"] for a in ipv6_addresses):
+                listed.append(self._answer_eni(eni))
+        for other_id, addresses in self.others.items():
+            if ipv6_addresses is not None and any(a in addresses for a in ipv6_addresses):
+                listed.append({"NetworkInterfaceId": other_id, "Ipv6Sets": {"Ipv6Set": [
+                    {"Ipv6Address": a} for a in addresses]}})
+        return {"NetworkInterfaceSets": {"NetworkInterfaceSet": listed}, "RequestId": "REQ-LIST"}
 
     def unassign_ipv6(self, network_interface_id, addresses=None, prefixes=None):
         self.calls.append(("UnassignIpv6Addresses", list(addresses or prefixes)))
@@ -120,6 +159,7 @@ class FakeEcs(object):
         key = "addresses" if addresses else "prefixes"
 
         def apply():
+            self._before_write()
             held = self.eni[key]
             if any(item not in held for item in addresses or prefixes):
                 raise api_error("InvalidIp.IpUnassigned")
@@ -141,12 +181,14 @@ class FakeEcs(object):
         def apply():
             if addresses or prefixes:
                 new = list(addresses or prefixes)
-                if any(item in self.eni[key] for item in new):
+                taken = [a for held in [self.eni[key]] + list(self.others.values()) for a in held]
+                if any(item in taken for item in new):
                     raise api_error("InvalidIp.IpAssigned")
             else:
                 new = [self.free(key) for count in range(address_count or prefix_count)]
             if len(self.eni[key]) + len(new) > self.quota:
                 raise api_error("MaxEniIpv6IpsCountExceeded")
+            self._before_write()
             self.eni[key].extend(new)
             answer.update(
                 {"Ipv6Sets": {"Ipv6Address": new}} if key == "addresses" else {"Ipv6PrefixSets": {"Ipv6Prefix": new}}
@@ -166,7 +208,7 @@ class FakeEcs(object):
         raise AssertionError("no free items")
 
     def writes(self):
-        return [call for call in self.calls if call[0] != "DescribeNetworkInterfaceAttribute"]
+        return [call for call in self.calls if not call[0].startswith("Describe")]
 
     def reads(self):
-        return [call for call in self.calls if call[0] == "DescribeNetworkInterfaceAttribute"]
+        return [call for call in self.calls if call[0].startswith("Describe")]

@@ -51,7 +51,11 @@ def test_release_one_address_reads_once_and_writes_once(fake):
     assert result["changed"] is True
     assert result["released_ipv6_addresses"] == [A[0]]
     assert result["ipv6_addresses"] == A[1:12]
-    assert fake.calls == [("DescribeNetworkInterfaceAttribute", "eni-test0001"), ("UnassignIpv6Addresses", [A[0]])]
+    assert fake.calls == [
+        ("DescribeNetworkInterfaceAttribute", "eni-test0001"),
+        ("UnassignIpv6Addresses", [A[0]]),
+        ("DescribeNetworkInterfaces", ["eni-test0001"]),
+    ], "one read, one write, one confirming read"
     assert result["diff"]["before"]["ipv6_addresses"] == A[:12]
     assert result["diff"]["after"]["ipv6_addresses"] == A[1:12]
 
@@ -101,7 +105,7 @@ def test_lost_answer_after_release_rereads_and_reports_the_release(fake):
     assert result["changed"] is True
     assert result["released_ipv6_addresses"] == [A[0], A[1]]
     assert len(fake.writes()) == 1, "nothing is sent twice"
-    assert len(fake.reads()) == 2
+    assert len(fake.reads()) == 3, "the first read, the re-read after the lost answer, the confirming read"
 
 
 def test_lost_answer_before_release_sends_again(fake):
@@ -178,7 +182,7 @@ def test_transitional_eni_is_waited_for(fake):
     fake.on_read.extend([lambda ecs: None, lambda ecs: None, settle])
     result = run(ipv6_addresses=[A[0]])
     assert result["changed"] is True
-    assert len(fake.reads()) == 3
+    assert len(fake.reads()) == 4, "three reads until the ENI settles, one confirming read"
 
 
 def test_transitional_eni_with_wait_false_fails_at_once_naming_the_state(fake):

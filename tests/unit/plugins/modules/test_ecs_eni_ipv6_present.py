@@ -49,7 +49,9 @@ def test_missing_explicit_addresses_are_assigned_and_rerun_is_idempotent(fake):
     assert result["changed"] is True
     assert result["assigned_ipv6_addresses"] == [A[5], A[6]]
     assert result["ipv6_addresses"] == A[:3] + [A[5], A[6]]
-    assert [call[0] for call in fake.calls] == ["DescribeNetworkInterfaceAttribute", "AssignIpv6Addresses"]
+    assert [call[0] for call in fake.calls] == [
+        "DescribeNetworkInterfaceAttribute", "AssignIpv6Addresses", "DescribeNetworkInterfaces"
+    ]
     fake.calls[:] = []
     again = run(ipv6_addresses=[A[0], A[5], A[6]])
     assert again["changed"] is False
@@ -124,7 +126,7 @@ def test_lost_answer_of_a_count_assign_is_found_by_a_reread_and_not_sent_again(f
     assert len(result["assigned_ipv6_addresses"]) == 2
     assert len(fake.eni["addresses"]) == 5, "assigned once, not twice"
     assert fake.writes() == [("AssignIpv6Addresses", 2)]
-    assert len(fake.reads()) == 2
+    assert len(fake.reads()) == 3, "the first read, the re-read after the lost answer, the confirming read"
 
 
 def test_count_assign_that_failed_before_applying_is_sent_again_with_the_same_token(fake):
