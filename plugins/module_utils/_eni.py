@@ -150,20 +150,23 @@ def holders(client, kind, items):
 class Waiter(object):
     """Waits, within one deadline for the whole task, for an ENI or its instance to settle or for ECS to catch up."""
 
-    def __init__(self, wait, timeout, sleep=time.sleep, clock=time.monotonic):
+    def __init__(self, wait, timeout, sleep=None, clock=None):
         self.wait = wait
         self.timeout = timeout
-        self.sleep = sleep
-        self.clock = clock
-        self.deadline = clock() + timeout
+        self.sleep = sleep or time.sleep
+        self.clock = clock or time.monotonic
+        self.deadline = self.clock() + timeout
         self.interval = POLL_FIRST_SECONDS
+        # Every pause but the last sleeps at least POLL_FIRST_SECONDS, so this only matters if the clock stands still.
+        self.pauses_left = int(timeout / POLL_FIRST_SECONDS) + 2
 
     def pause(self, code, what):
         """Sleep before the next look, or raise EcsApiError when waiting is off or the deadline has passed."""
         if not self.wait:
             raise EcsApiError(code, "%s (not waiting: wait is false)." % what)
         left = self.deadline - self.clock()
-        if left <= 0:
+        self.pauses_left -= 1
+        if left <= 0 or self.pauses_left < 0:
             raise EcsApiError(
                 "WaitTimeout", "%s, still after waiting %s seconds (wait_timeout)." % (what.rstrip("."), self.timeout)
             )
