@@ -107,7 +107,11 @@ def test_primary_seed_must_be_one_of_the_addresses(control, ips):
     for primary in (ips(9)[0], "not-an-address"):
         with pytest.raises(EmulatorControlError) as caught:
             control.seed(
-                {"network_interfaces": [{"NetworkInterfaceId": "eni-b", "Ipv6Addresses": ips(1), "Ipv6PrimaryAddress": primary}]}
+                {
+                    "network_interfaces": [
+                        {"NetworkInterfaceId": "eni-b", "Ipv6Addresses": ips(1), "Ipv6PrimaryAddress": primary}
+                    ]
+                }
             )
         assert caught.value.status == 400 and "Ipv6PrimaryAddress" in caught.value.payload["error"]
     assert control.state()["network_interfaces"] == {}

@@ -69,7 +69,12 @@ def seeded(control, ips):
         {
             "instances": [{"InstanceId": "i-1", "EniIpv6AddressQuantity": 20}],
             "network_interfaces": [
-                {"NetworkInterfaceId": "eni-1", "InstanceId": "i-1", "Type": "Primary", "Ipv6Addresses": ips(1, 2, 3, 4)},
+                {
+                    "NetworkInterfaceId": "eni-1",
+                    "InstanceId": "i-1",
+                    "Type": "Primary",
+                    "Ipv6Addresses": ips(1, 2, 3, 4),
+                },
                 {"NetworkInterfaceId": "eni-2", "Ipv6Addresses": ips(0x20)},
             ],
         }

@@ -146,7 +146,10 @@ class EmulatorControl:
         return self._call("GET", "/credentials")
 
     def set_credentials(self, access_keys=None, sts=None):
-        """Replace the accepted credentials: access_keys {id: secret}, sts {"STS.id": {"secret", "token", "expired"}}."""
+        """Replace the accepted credentials: access_keys {id: secret}, sts {"STS.id": {"secret", "token"[, "expired"]}}.
+
+        expired (default false) makes a call with that key's token answer as an expired token does.
+        """
         return self._call("POST", "/credentials", {"access_keys": access_keys or {}, "sts": sts or {}})
 
 

@@ -513,7 +513,9 @@ class EmulatorState:
             if primary:
                 primary = canonical_ipv6_address(primary)
                 if primary is None:
-                    raise SeedError("%s: Ipv6PrimaryAddress %r is not an IPv6 address" % (what, raw["Ipv6PrimaryAddress"]))
+                    raise SeedError(
+                        "%s: Ipv6PrimaryAddress %r is not an IPv6 address" % (what, raw["Ipv6PrimaryAddress"])
+                    )
         eni = {
             "NetworkInterfaceId": eni_id,
             "RegionId": region,
