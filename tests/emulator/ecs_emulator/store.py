@@ -1,7 +1,8 @@
 """In-memory state of the ECS emulator.
 
-One ``EmulatorState`` holds instances, ENIs, the accepted credentials, injected faults, scheduled mutations, the
-call log, used signature nonces and ClientToken answers. Every read or change happens under ``state.lock``.
+One ``EmulatorState`` holds instances, ENIs, the history of each ENI's IPv6 sets (for the read lag), the settings,
+the accepted credentials, injected faults, scheduled mutations, the call log, used signature nonces and ClientToken
+answers. Every read or change happens under ``state.lock``.
 """
 
 import collections
