@@ -18,7 +18,8 @@ from .store import (
     demo_seed_document,
 )
 
-WATCH_INTERVAL_SECONDS = 1.0
+# How often --watch-pid and --idle-exit are checked.
+WATCH_INTERVAL_SECONDS = 0.5
 
 
 def demo_seed_eni_ids():
@@ -64,7 +65,7 @@ def build_parser():
         "--watch-pid",
         type=int,
         metavar="PID",
-        help="exit (code 0) once process PID no longer exists, checked every second",
+        help="exit (code 0) once process PID no longer exists (checked every 0.5 s)",
     )
     parser.add_argument(
         "--idle-exit",
@@ -178,7 +179,7 @@ def main(argv=None):
         write_port_file(args.port_file, server.port)
     print("\n".join(banner(server, args, state)), flush=True)
     reason = "on a signal"
-    while not stop_requested.wait(WATCH_INTERVAL_SECONDS / 2):
+    while not stop_requested.wait(WATCH_INTERVAL_SECONDS):
         if args.watch_pid is not None and not process_exists(args.watch_pid):
             reason = "because process %d is gone" % args.watch_pid
             break
