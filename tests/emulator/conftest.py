@@ -95,11 +95,12 @@ def signed_call(
     form=None,
     version="2014-05-26",
     tamper=None,
+    raw=False,
 ):
     """Send one raw ACS3-signed request (signed by the SDK's own signer) and return (status, headers, json body).
 
     form puts parameters in an application/x-www-form-urlencoded body; tamper(query, headers, body) may change
-    the request after signing.
+    the request after signing; raw=True returns the body as bytes instead of decoding JSON.
     """
     body = urllib.parse.urlencode(form).encode("utf-8") if form else b""
     headers = {
@@ -129,7 +130,8 @@ def signed_call(
     try:
         connection.request(method, "/?" + urllib.parse.urlencode(query), body=body or None, headers=headers)
         response = connection.getresponse()
-        payload = json.loads(response.read().decode("utf-8"))
+        data = response.read()
+        payload = data if raw else json.loads(data.decode("utf-8"))
         return response.status, {key.lower(): value for key, value in response.getheaders()}, payload
     finally:
         connection.close()

@@ -3,9 +3,13 @@
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
+
+import pytest
 
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client
@@ -58,6 +62,9 @@ def test_help():
         "--access-key-secret",
         "--seed",
         "--demo-seed",
+        "--read-lag",
+        "--watch-pid",
+        "--idle-exit",
         "--quiet",
     ):
         assert option in out
@@ -142,3 +149,168 @@ def test_sigint_demo_seed(tmp_path):
             process.wait()
         process.stdout.close()
         process.stderr.close()
+
+
+def read_banner(process):
+    """Read the start banner: the lines printed before the first blank read or up to the demo ENIs' addresses."""
+    lines = [process.stdout.readline().rstrip("\n")]
+    while True:
+        line = process.stdout.readline().rstrip("\n")
+        lines.append(line)
+        if line.startswith("  control API:") and "--demo-seed" not in process.args:
+            return lines
+        if line.startswith("      ") and "eni-demo0002" in lines[-2]:
+            return lines
+
+
+def stop(process):
+    """SIGTERM the emulator if it still runs, wait for it and close its pipes."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def test_banner_with_demo_seed_and_read_lag(tmp_path):
+    port_file = tmp_path / "port"
+    process = run_cli(
+        "--port-file",
+        str(port_file),
+        "--demo-seed",
+        "--read-lag",
+        "2.5",
+        "--quiet",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        port = wait_for_port_file(str(port_file), process)
+        lines = read_banner(process)
+        assert lines[:8] == [
+            "ECS emulator listening on http://127.0.0.1:%d" % port,
+            "  endpoint:          127.0.0.1:%d (protocol http)" % port,
+            "  region:            cn-hangzhou",
+            "  access key id:     LTAI5tEmulatorTestKey",
+            "  access key secret: emulator-secret-not-real (a fixed test value)",
+            "  read lag:          2.5 s",
+            "  control API:       http://127.0.0.1:%d/_emulator/ (see tests/emulator/README.md)" % port,
+            "  demo ENIs:",
+        ]
+        assert lines[8] == "    eni-demo0001 (InUse, Primary, attached to i-demo0001), 12 IPv6 addresses:"
+        assert lines[9].split() == ["2408:4005:3a0:a100::%x" % number for number in range(1, 13)]
+        assert lines[10] == "    eni-demo0002 (Available, Secondary, not attached), 3 IPv6 addresses:"
+        assert lines[11].split() == ["2408:4005:3a0:a100::d", "2408:4005:3a0:a100::e", "2408:4005:3a0:a100::f"]
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        settings = json.loads(opener.open("http://127.0.0.1:%d/_emulator/settings" % port, timeout=5).read())
+        assert settings["read_lag"] == 2.5
+    finally:
+        stop(process)
+
+
+def test_banner_never_prints_a_secret_it_was_given(tmp_path):
+    port_file = tmp_path / "port"
+    process = run_cli(
+        "--port-file",
+        str(port_file),
+        "--access-key-secret",
+        "given-secret-1234",
+        "--quiet",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port_file(str(port_file), process)
+        lines = read_banner(process)
+        assert "  access key secret: the one given with --access-key-secret" in lines
+        assert not any("given-secret-1234" in line for line in lines)
+    finally:
+        stop(process)
+
+
+def test_fixed_port(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    port_file = tmp_path / "port"
+    process = run_cli("--port", str(port), "--port-file", str(port_file), "--quiet", stdout=subprocess.PIPE)
+    try:
+        assert wait_for_port_file(str(port_file), process) == port
+    finally:
+        stop(process)
+
+
+def test_watch_pid_exits_when_the_process_is_gone(tmp_path):
+    watched = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    port_file = tmp_path / "port"
+    process = run_cli(
+        "--port-file", str(port_file), "--watch-pid", str(watched.pid), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        wait_for_port_file(str(port_file), process)
+        time.sleep(1.5)
+        assert process.poll() is None, "the emulator must run while the watched process lives"
+        # Killed but not yet reaped: a zombie counts as gone.
+        watched.kill()
+        started = time.monotonic()
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 3
+        assert "because process %d is gone" % watched.pid in process.stderr.read()
+    finally:
+        watched.kill()
+        watched.wait()
+        stop(process)
+
+
+def test_watch_pid_must_exist():
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    process = run_cli("--watch-pid", str(finished.pid), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _out, err = process.communicate(timeout=20)
+    assert process.returncode == 2
+    assert "--watch-pid %d: no such process" % finished.pid in err
+
+
+def test_idle_exit_waits_for_requests_to_stop(tmp_path):
+    port_file = tmp_path / "port"
+    process = run_cli(
+        "--port-file", str(port_file), "--idle-exit", "1.5", stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        port = wait_for_port_file(str(port_file), process)
+        health = "http://127.0.0.1:%d/_emulator/health" % port
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        busy_until = time.monotonic() + 3
+        while time.monotonic() < busy_until:
+            assert json.loads(opener.open(health, timeout=5).read())["ok"] is True
+            time.sleep(0.5)
+        assert process.poll() is None, "requests every 0.5 s must keep it alive"
+        last_request = time.monotonic()
+        assert process.wait(timeout=10) == 0
+        idle = time.monotonic() - last_request
+        assert 1.4 <= idle < 3.5, idle
+        assert "after 1.5 s without a request" in process.stderr.read()
+    finally:
+        stop(process)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--read-lag", "-1"), "--read-lag must be from 0 to 600 seconds"),
+        (("--read-lag", "nan"), "--read-lag must be from 0 to 600 seconds"),
+        (("--idle-exit", "0"), "--idle-exit must be more than 0"),
+        (("--port", "70000"), "--port must be from 0 to 65535, not 70000"),
+        (("--watch-pid", "0"), "--watch-pid 0: no such process"),
+    ],
+)
+def test_bad_options_exit_2_naming_the_option(args, message):
+    process = run_cli(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _out, err = process.communicate(timeout=20)
+    assert process.returncode == 2
+    assert message in err

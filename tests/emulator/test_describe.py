@@ -164,14 +164,21 @@ def test_default_page_size_is_10(client, control):
     assert body.total_count == 25 and body.next_token
 
 
-def test_max_results_bounds_and_bad_token(client, control):
+def test_max_results_outside_10_to_500_is_clamped_not_refused(client, control):
+    control.seed({"generate": {"count": 520, "prefix": "eni-m"}})
+    for asked, page in ((9, 10), (1, 10), (0, 10), (-5, 10), (10, 10), (499, 499), (501, 500), (100000, 500)):
+        body = describe(client, max_results=asked).body
+        assert len(body.network_interface_sets.network_interface_set) == page, asked
+        assert body.total_count == 520 and body.next_token
+    first = describe(client, max_results=3).body
+    second = describe(client, max_results=3, next_token=first.next_token).body
+    assert second.network_interface_sets.network_interface_set[0].network_interface_id == "eni-m-00011"
+
+
+def test_bad_max_results_and_token(raw_call, client, control):
     control.seed({"generate": {"count": 3}})
-    for bad in (9, 501):
-        with pytest.raises(ClientException) as caught:
-            describe(client, max_results=bad)
-        assert caught.value.code == "InvalidParameter" and caught.value.status_code == 400
-        assert "MaxResults" in caught.value.data["Message"]
-    assert len(describe(client, max_results=10).body.network_interface_sets.network_interface_set) == 3
+    status, _headers, body = raw_call("DescribeNetworkInterfaces", {"RegionId": REGION, "MaxResults": "ten"})
+    assert (status, body["Code"]) == (400, "InvalidParameter") and "MaxResults" in body["Message"]
     with pytest.raises(ClientException) as caught:
         describe(client, next_token="not-a-token")
     assert caught.value.code == "InvalidParameter" and "NextToken" in caught.value.data["Message"]

@@ -8,6 +8,8 @@ from alibabacloud_tea_openapi.exceptions import ClientException, ServerException
 from darabonba.exceptions import RetryError, UnretryableException
 from darabonba.runtime import RuntimeOptions
 
+from ecs_emulator import EmulatorControlError
+
 REGION = "cn-hangzhou"
 
 
@@ -195,3 +197,57 @@ def test_delay_also_slows_a_refused_write(client, control, ips):
         unassign(client, ips(0x77))
     assert caught.value.code == "InvalidIp.IpUnassigned"
     assert time.monotonic() - started >= 0.3
+
+
+def test_raw_fault_answers_a_proxy_html_page(client, control, ips):
+    page = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+    control.add_fault(action="UnassignIpv6Addresses", kind="raw", status=502, body=page, content_type="text/html")
+    # The SDK cannot parse it: it raises UnretryableException, without the HTTP status.
+    with pytest.raises(UnretryableException) as caught:
+        unassign(client, ips(1))
+    assert page in str(caught.value)
+    assert control.eni("eni-1")["Ipv6Addresses"] == ips(1, 2, 3, 4)
+    call = control.calls()[-1]
+    assert (call["fault"], call["status"], call["applied"], call["code"]) == ("raw", 502, False, None)
+
+
+def test_raw_fault_bytes_on_the_wire(control, raw_call):
+    control.add_fault(kind="raw", status=502, body="<html>Bad Gateway</html>", content_type="text/html")
+    control.add_fault(kind="raw", status=503, content_type="")
+    control.add_fault(kind="raw", status=200, body="not json", content_type="text/plain; charset=utf-8")
+    seen = []
+    for _attempt in range(3):
+        status, headers, body = raw_call("DescribeNetworkInterfaceAttribute", {"RegionId": REGION}, raw=True)
+        seen.append((status, headers.get("content-type"), headers.get("content-length"), body))
+    assert seen == [
+        (502, "text/html", "24", b"<html>Bad Gateway</html>"),
+        (503, None, "0", b""),
+        (200, "text/plain; charset=utf-8", "8", b"not json"),
+    ]
+    assert [call["status"] for call in control.calls()] == [502, 503, 200]
+
+
+def test_raw_fault_with_empty_body_reaches_the_sdk(client, control):
+    control.add_fault(action="DescribeNetworkInterfaceAttribute", kind="raw", status=503)
+    with pytest.raises(UnretryableException) as caught:
+        describe(client)
+    assert 'Value: ""' in str(caught.value)
+    assert describe(client).body.network_interface_id == "eni-1"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "raw", "status": 199},
+        {"kind": "raw", "status": 600},
+        {"kind": "raw", "body": 5},
+        {"kind": "raw", "content_type": "text/html\r\nX-Evil: 1"},
+        {"kind": "error", "code": "InternalError", "body": "x"},
+        {"kind": "delay", "seconds": 1, "content_type": "text/html"},
+    ],
+)
+def test_bad_raw_faults_are_refused(control, fault):
+    with pytest.raises(EmulatorControlError) as caught:
+        control.add_fault(**fault)
+    assert caught.value.status == 400
+    assert control.faults() == []

@@ -116,7 +116,8 @@ def test_sts_key_needs_its_token(control, new_client):
     wrong = refused(new_client(access_key_id=STS_ID, access_key_secret=STS_SECRET, security_token="CAIS-other"))
     assert (wrong.code, wrong.status_code) == ("InvalidSecurityToken.MismatchWithAccessKey", 400)
     missing = refused(new_client(access_key_id=STS_ID, access_key_secret=STS_SECRET))
-    assert (missing.code, missing.status_code) == ("InvalidSecurityToken.MismatchWithAccessKey", 400)
+    assert (missing.code, missing.status_code) == ("MissingSecurityToken", 400)
+    assert missing.data["Message"] == "SecurityToken is mandatory"
     # set_credentials replaced the permanent key too.
     assert refused(new_client()).code == "InvalidAccessKeyId.NotFound"
 

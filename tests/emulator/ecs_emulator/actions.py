@@ -38,6 +38,8 @@ MAX_FILTER_TAGS = 20
 WRITABLE_ENI_STATUSES = ("Available", "InUse")
 WRITABLE_INSTANCE_STATUSES = ("Running", "Stopped")
 NEXT_TOKEN_MAGIC = "ecs-emu-v1:"
+MIN_MAX_RESULTS = 10
+MAX_MAX_RESULTS = 500
 
 
 # --------------------------------------------------------------------------- parameter helpers
@@ -114,6 +116,18 @@ def integer_param(params, name, low, high, default=None):
     return value
 
 
+def clamped_max_results(params):
+    """Return MaxResults clamped into 10..500 (10 when absent); 400 InvalidParameter only when it is not an integer."""
+    raw = params.get("MaxResults")
+    if raw is None or raw == "":
+        return MIN_MAX_RESULTS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise invalid_parameter("MaxResults", "It must be an integer.")
+    return min(max(value, MIN_MAX_RESULTS), MAX_MAX_RESULTS)
+
+
 def canonical_values(values, canonicalize, what):
     """Canonicalize addresses or prefixes: 403 InvalidIp.Address for a bad one, 403 InvalidIp.IpRepeated for a repeat."""
     result = []
@@ -142,13 +156,19 @@ def find_eni(state, params, region):
 
 
 def check_writable(state, eni):
-    """Refuse changes unless the ENI is Available/InUse and its instance (if any) is Running/Stopped."""
+    """Refuse changes unless the ENI is Available/InUse and its instance (if any) is Running/Stopped.
+
+    ECS documents the instance rule for the primary ENI; the setting secondary_eni_checks_instance (default true)
+    decides whether a secondary ENI is held to it too.
+    """
     if eni["Status"] not in WRITABLE_ENI_STATUSES:
         raise ApiError(
             400,
             "InvalidOperation.InvalidEniState",
             MSG_ENI_STATE.format(",".join(WRITABLE_ENI_STATUSES), eni["Status"]),
         )
+    if eni["Type"] != "Primary" and not state.settings["secondary_eni_checks_instance"]:
+        return
     instance = state.instances.get(eni["InstanceId"]) if eni["InstanceId"] else None
     if instance is not None and instance["Status"] not in WRITABLE_INSTANCE_STATUSES:
         raise ApiError(
@@ -181,7 +201,12 @@ def render_eni(eni):
         "MacAddress": eni["MacAddress"],
         "PrivateIpAddress": eni["PrivateIpAddress"],
         "PrivateIpSets": {"PrivateIpSet": [{"PrivateIpAddress": eni["PrivateIpAddress"], "Primary": True}]},
-        "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": address} for address in eni["Ipv6Addresses"]]},
+        "Ipv6Sets": {
+            "Ipv6Set": [
+                {"Ipv6Address": address, "Primary": address == eni["Ipv6PrimaryAddress"]}
+                for address in eni["Ipv6Addresses"]
+            ]
+        },
         "Ipv6PrefixSets": {"Ipv6PrefixSet": [{"Ipv6Prefix": prefix} for prefix in eni["Ipv6Prefixes"]]},
         "Tags": {"Tag": [{"TagKey": key, "TagValue": value} for key, value in eni["Tags"].items()]},
         "SecurityGroupIds": {"SecurityGroupId": []},
@@ -197,8 +222,8 @@ def render_eni(eni):
 
 
 def describe_network_interface_attribute(state, params, region):
-    """DescribeNetworkInterfaceAttribute: one ENI by id (Attribute is accepted and ignored)."""
-    return render_eni(find_eni(state, params, region)), False
+    """DescribeNetworkInterfaceAttribute: one ENI by id, IPv6 sets as read_lag lets them show (Attribute ignored)."""
+    return render_eni(state.described_eni(find_eni(state, params, region))), False
 
 
 def _encode_next_token(seq):
@@ -232,18 +257,21 @@ def describe_network_interfaces(state, params, region):
     }
     token_mode = "MaxResults" in params or "NextToken" in params or not ("PageNumber" in params or "PageSize" in params)
     if token_mode:
-        max_results = integer_param(params, "MaxResults", 10, 500, default=10)
+        # ECS clamps MaxResults into 10..500 instead of refusing it.
+        max_results = clamped_max_results(params)
         after_seq = _decode_next_token(params["NextToken"]) if params.get("NextToken") else 0
     else:
         page_number = integer_param(params, "PageNumber", 1, 1000000, default=1)
         page_size = integer_param(params, "PageSize", 1, 100, default=10)
 
     matches = []
-    for eni_id, eni in state.network_interfaces.items():
-        if eni["RegionId"] != region:
+    shown = {}
+    for eni_id, stored in state.network_interfaces.items():
+        if stored["RegionId"] != region:
             continue
         if ids and eni_id not in ids:
             continue
+        eni = state.described_eni(stored)
         if wanted_addresses and not wanted_addresses.intersection(eni["Ipv6Addresses"]):
             continue
         if any(value and eni[field] != value for field, value in exact_filters.items()):
@@ -251,6 +279,7 @@ def describe_network_interfaces(state, params, region):
         if any(key not in eni["Tags"] or (value is not None and eni["Tags"][key] != value) for key, value in tags):
             continue
         matches.append(eni_id)
+        shown[eni_id] = eni
 
     if token_mode:
         remaining = [eni_id for eni_id in matches if state.eni_seq[eni_id] > after_seq]
@@ -262,7 +291,7 @@ def describe_network_interfaces(state, params, region):
         page = matches[start : start + page_size]
         answer = {"PageNumber": page_number, "PageSize": page_size, "TotalCount": len(matches)}
     answer["NetworkInterfaceSets"] = {
-        "NetworkInterfaceSet": [render_eni(state.network_interfaces[eni_id]) for eni_id in page]
+        "NetworkInterfaceSet": [render_eni(shown[eni_id]) for eni_id in page]
     }
     return answer, False
 
@@ -293,6 +322,9 @@ def unassign_ipv6_addresses(state, params, region):
     if missing:
         raise ApiError(403, "InvalidIp.IpUnassigned", MSG_IP_UNASSIGNED.format(",".join(missing)))
     held[:] = [value for value in held if value not in wanted]
+    if eni["Ipv6PrimaryAddress"] in wanted:
+        eni["Ipv6PrimaryAddress"] = ""
+    state.note_ipv6_change(eni["NetworkInterfaceId"])
     return {}, True
 
 
@@ -375,6 +407,18 @@ def assign_ipv6_addresses(state, params, region):
             "The maximum number of IPv6 addresses on the ENI (%d) is exceeded: it holds %d."
             % (quota, len(eni["Ipv6Addresses"])),
         )
+    account_quota = state.settings["ipv6_account_quota"]
+    if account_quota is not None:
+        in_region = sum(
+            len(other["Ipv6Addresses"]) for other in state.network_interfaces.values() if other["RegionId"] == region
+        )
+        if in_region + len(addresses) + address_count > account_quota:
+            raise ApiError(
+                403,
+                "InvalidOperation.Ipv6CountExceeded",
+                "The number of IPv6 addresses exceeds the quota of the account (%d) in this region: %d are in use."
+                % (account_quota, in_region),
+            )
     if len(eni["Ipv6Prefixes"]) + len(prefixes) + prefix_count > ENI_IPV6_PREFIX_QUOTA:
         raise ApiError(
             403,
@@ -397,6 +441,7 @@ def assign_ipv6_addresses(state, params, region):
 
     eni["Ipv6Addresses"].extend(addresses)
     eni["Ipv6Prefixes"].extend(prefixes)
+    state.note_ipv6_change(eni["NetworkInterfaceId"])
     answer = {
         "NetworkInterfaceId": eni["NetworkInterfaceId"],
         "Ipv6Sets": {"Ipv6Address": addresses},

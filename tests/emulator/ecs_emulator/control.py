@@ -80,6 +80,10 @@ class EmulatorControl:
         """Return one ENI's state; raises EmulatorControlError (status 404) when it does not exist."""
         return self._call("GET", "/eni/" + urllib.parse.quote(eni_id, safe=""))
 
+    def described_eni(self, eni_id):
+        """Return one ENI as Describe shows it now (IPv6 sets as the read lag lets them show); 404 when absent."""
+        return self._call("GET", "/eni/%s/described" % urllib.parse.quote(eni_id, safe=""))
+
     def instance(self, instance_id):
         """Return one instance's state; raises EmulatorControlError (status 404) when it does not exist."""
         return self._call("GET", "/instance/" + urllib.parse.quote(instance_id, safe=""))
@@ -121,12 +125,31 @@ class EmulatorControl:
         """Apply a mutation now, as if someone else changed the ENI; returns {"done": [...]}."""
         return self._call("POST", "/mutate", mutation)
 
+    def settings(self):
+        """Return {"read_lag": s, "ipv6_account_quota": n or None, "secondary_eni_checks_instance": bool}."""
+        return self._call("GET", "/settings")
+
+    def set_settings(self, **settings):
+        """Change some settings, e.g. set_settings(read_lag=2.0); returns them all. reset() restores start values."""
+        return self._call("POST", "/settings", settings)
+
+    def set_read_lag(self, seconds):
+        """Make Describe show each ENI's IPv6 sets as they were `seconds` ago; returns the settings."""
+        return self.set_settings(read_lag=seconds)
+
+    def expire_token(self, access_key_id, expired=True):
+        """Mark the token of a temporary (STS.*) key expired (or valid again); returns the key ids."""
+        return self._call("POST", "/credentials/expire", {"access_key_id": access_key_id, "expired": expired})
+
     def credentials(self):
         """Return the accepted key ids: {"access_key_ids": [...], "sts_access_key_ids": [...]} (never secrets)."""
         return self._call("GET", "/credentials")
 
     def set_credentials(self, access_keys=None, sts=None):
-        """Replace the accepted credentials: access_keys {id: secret}, sts {"STS.id": {"secret", "token"}}."""
+        """Replace the accepted credentials: access_keys {id: secret}, sts {"STS.id": {"secret", "token"[, "expired"]}}.
+
+        expired (default false) makes a call with that key's token answer as an expired token does.
+        """
         return self._call("POST", "/credentials", {"access_keys": access_keys or {}, "sts": sts or {}})
 
 
@@ -171,13 +194,19 @@ def start_emulator(
     seed=None,
     demo_seed=False,
     quiet=True,
+    read_lag=0.0,
 ):
     """Start an emulator in a background thread of this process and return its EmulatorHandle.
 
-    sts is {"STS.id": {"secret": ..., "token": ...}}; seed is a seed document applied before serving.
+    sts is {"STS.id": {"secret": ..., "token": ...}}; seed is a seed document applied before serving; read_lag is
+    the start value of the read_lag setting (seconds Describe lags behind writes; reset() comes back to it).
     """
     state = EmulatorState(
-        region=region, access_keys={access_key_id: access_key_secret}, sts=sts, extra_regions=extra_regions
+        region=region,
+        access_keys={access_key_id: access_key_secret},
+        sts=sts,
+        extra_regions=extra_regions,
+        read_lag=read_lag,
     )
     if demo_seed:
         state.seed(demo_seed_document())

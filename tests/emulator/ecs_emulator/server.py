@@ -19,6 +19,8 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 # Parameters that could carry a secret if a client used another signing scheme: never logged.
 UNLOGGED_PARAMS = {"Signature", "SecurityToken", "BearerToken", "AccessKeySecret"}
 CONTROL_PREFIX = "/_emulator"
+# GET /_emulator/eni/<id>/described: the ENI as Describe shows it now (read lag applied).
+DESCRIBED_SUFFIX = "/described"
 
 
 def is_loopback_host(host):
@@ -66,6 +68,8 @@ class EmulatorServer(ThreadingHTTPServer):
         self._connections = set()
         self.connections_accepted = 0
         self._connections_lock = threading.Lock()
+        self._requests_in_flight = 0
+        self._last_request_end = time.monotonic()
         super().__init__(("127.0.0.1" if host == "localhost" else host, port), EmulatorRequestHandler)
 
     @property
@@ -86,6 +90,24 @@ class EmulatorServer(ThreadingHTTPServer):
                 self.connections_accepted += 1
             else:
                 self._connections.discard(connection)
+
+    def request_started(self):
+        """Count a request being served (idle_seconds() is 0 while any is)."""
+        with self._connections_lock:
+            self._requests_in_flight += 1
+
+    def request_finished(self):
+        """Count a request as served."""
+        with self._connections_lock:
+            self._requests_in_flight -= 1
+            self._last_request_end = time.monotonic()
+
+    def idle_seconds(self):
+        """Seconds since the last request ended (since start when none came), 0 while a request is served."""
+        with self._connections_lock:
+            if self._requests_in_flight:
+                return 0.0
+            return time.monotonic() - self._last_request_end
 
     def close_all_connections(self):
         """Shut down every open client connection (keep-alive connections would otherwise outlive the server)."""
@@ -179,6 +201,27 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _dispatch(self):
+        self.server.request_started()
+        try:
+            self._serve_one()
+        finally:
+            self.server.request_finished()
+
+    def _send_raw(self, status, body, content_type):
+        data = body.encode("utf-8")
+        try:
+            self.send_response(status)
+            if content_type:
+                self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if data:
+                self.wfile.write(data)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _serve_one(self):
         try:
             body = self._read_body()
         except ValueError as err:
@@ -226,6 +269,12 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
                 raise ApiError(fault["status"], fault["code"], fault["message"], headers)
             if kind == "drop_before_apply":
                 raise _DropConnection()
+            if kind == "raw":
+                # A proxy's own answer: ECS never sees the call.
+                record["status"] = fault["status"]
+                state.record_call(record)
+                self._send_raw(fault["status"], fault["body"], fault["content_type"])
+                return
             is_write = ACTIONS[action][1]
             if kind == "delay":
                 if is_write:
@@ -343,15 +392,25 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             ("POST", "/mutate"): lambda: {"done": state.apply_mutation(validate_mutation(document))},
             ("GET", "/credentials"): state.credential_ids,
             ("POST", "/credentials"): lambda: state.set_credentials(document),
+            ("POST", "/credentials/expire"): lambda: state.expire_sts_token(document),
+            ("GET", "/settings"): state.get_settings,
+            ("POST", "/settings"): lambda: state.update_settings(document),
         }
         handler = simple.get((method, route.replace("/schedules", "/schedule")))
         if handler is not None:
             return 200, handler()
         for prefix, table in (("/eni/", state.network_interfaces), ("/instance/", state.instances)):
             if method == "GET" and route.startswith(prefix):
-                item_id = urllib.parse.unquote(route[len(prefix) :])
+                item_id = route[len(prefix) :]
+                described = prefix == "/eni/" and item_id.endswith(DESCRIBED_SUFFIX)
+                if described:
+                    item_id = item_id[: -len(DESCRIBED_SUFFIX)]
+                item_id = urllib.parse.unquote(item_id)
                 with state.lock:
-                    item = json.loads(json.dumps(table.get(item_id)))
+                    item = table.get(item_id)
+                    if item is not None and described:
+                        item = state.described_eni(item)
+                    item = json.loads(json.dumps(item))
                 if item is None:
                     return 404, {"error": "%s not found" % item_id}
                 return 200, item

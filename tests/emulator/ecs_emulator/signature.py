@@ -28,6 +28,10 @@ REQUIRED_SIGNED_HEADERS = (
 )
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+STS_KEY_PREFIX = "STS."
+# The two answers seen from ECS for temporary credentials, word for word.
+MSG_MISSING_SECURITY_TOKEN = "SecurityToken is mandatory"
+MSG_SECURITY_TOKEN_EXPIRED = 'The specified parameter "SecurityToken.Expired" is not valid.'
 
 
 def sha256_hex(data):
@@ -138,6 +142,8 @@ def verify_request(state, method, path, query_pairs, header_lookup, body, now=No
         if not header_lookup(name):
             raise ApiError(400, "IncompleteSignature", 'The signed header "%s" is missing from the request.' % name)
 
+    if access_key_id.startswith(STS_KEY_PREFIX) and not header_lookup("x-acs-security-token"):
+        raise ApiError(400, "MissingSecurityToken", MSG_MISSING_SECURITY_TOKEN)
     credential = state.lookup_credential(access_key_id)
     if credential is None:
         raise ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
@@ -166,6 +172,8 @@ def verify_request(state, method, path, query_pairs, header_lookup, body, now=No
                 "InvalidSecurityToken.MismatchWithAccessKey",
                 "Specified SecurityToken mismatch with the AccessKey.",
             )
+        if state.sts_token_expired(access_key_id):
+            raise ApiError(400, "InvalidParameter", MSG_SECURITY_TOKEN_EXPIRED)
 
     signed_at = parse_acs_date(header_lookup("x-acs-date")[0].strip())
     if signed_at is None:

@@ -1,7 +1,8 @@
 """In-memory state of the ECS emulator.
 
-One ``EmulatorState`` holds instances, ENIs, the accepted credentials, injected faults, scheduled mutations, the
-call log, used signature nonces and ClientToken answers. Every read or change happens under ``state.lock``.
+One ``EmulatorState`` holds instances, ENIs, the history of each ENI's IPv6 sets (for the read lag), the settings,
+the accepted credentials, injected faults, scheduled mutations, the call log, used signature nonces and ClientToken
+answers. Every read or change happens under ``state.lock``.
 """
 
 import collections
@@ -24,16 +25,25 @@ DEFAULT_INSTANCE_IPV6_QUOTA = 10
 UNATTACHED_ENI_IPV6_QUOTA = 10
 ENI_IPV6_PREFIX_QUOTA = 10
 
-ENI_STATUSES = ("Available", "Attaching", "InUse", "Detaching", "Deleting")
+ENI_STATUSES = ("Available", "Attaching", "InUse", "Detaching", "Deleting", "Creating", "CreateFailed")
 INSTANCE_STATUSES = ("Pending", "Running", "Starting", "Stopping", "Stopped")
 ENI_TYPES = ("Primary", "Secondary")
-FAULT_KINDS = ("error", "drop_after_apply", "drop_before_apply", "delay", "mutate_before")
+FAULT_KINDS = ("error", "drop_after_apply", "drop_before_apply", "delay", "mutate_before", "raw")
 
 CALL_LOG_LIMIT = 100000
 NONCE_TTL_SECONDS = 15 * 60
 CLIENT_TOKEN_TTL_SECONDS = 24 * 3600
 MAX_SCHEDULE_DELAY_SECONDS = 3600
 MAX_FAULT_DELAY_SECONDS = 600
+MAX_READ_LAG_SECONDS = 600
+# Versions of one ENI's IPv6 sets kept for the read lag; past this many writes within one lag, the oldest go.
+ENI_VERSION_LIMIT = 256
+MAX_RAW_BODY_CHARS = 1024 * 1024
+DEFAULT_SETTINGS = {
+    "read_lag": 0.0,
+    "ipv6_account_quota": None,
+    "secondary_eni_checks_instance": True,
+}
 
 INSTANCE_KEYS = {"InstanceId", "RegionId", "Status", "EniIpv6AddressQuantity", "Ipv6AddressQuota", "ZoneId"}
 ENI_KEYS = {
@@ -56,9 +66,18 @@ ENI_KEYS = {
     "Description",
     "CreationTime",
     "Ipv6AddressCount",
+    "Ipv6PrimaryAddress",
 }
 GENERATE_KEYS = (
-    ENI_KEYS - {"NetworkInterfaceId", "Ipv6Addresses", "Ipv6AddressCount", "MacAddress", "PrivateIpAddress"}
+    ENI_KEYS
+    - {
+        "NetworkInterfaceId",
+        "Ipv6Addresses",
+        "Ipv6AddressCount",
+        "Ipv6PrimaryAddress",
+        "MacAddress",
+        "PrivateIpAddress",
+    }
 ) | {
     "count",
     "prefix",
@@ -195,11 +214,42 @@ def validate_mutation(mutation):
     return result
 
 
+def validate_settings(spec, partial=True):
+    """Check a settings document (all keys optional when partial) and return a normalised copy."""
+    if not isinstance(spec, dict):
+        raise SeedError("settings must be a JSON object")
+    unknown = set(spec) - set(DEFAULT_SETTINGS)
+    if unknown:
+        raise SeedError(
+            "unknown settings: %s (known: %s)" % (", ".join(sorted(unknown)), ", ".join(sorted(DEFAULT_SETTINGS)))
+        )
+    if not partial and set(spec) != set(DEFAULT_SETTINGS):
+        raise SeedError("settings must give %s" % ", ".join(sorted(DEFAULT_SETTINGS)))
+    result = {}
+    if "read_lag" in spec:
+        result["read_lag"] = _require_number(spec["read_lag"], "read_lag", 0, MAX_READ_LAG_SECONDS)
+    if "ipv6_account_quota" in spec:
+        quota = spec["ipv6_account_quota"]
+        result["ipv6_account_quota"] = None if quota is None else _require_int(quota, "ipv6_account_quota", 0, 10**7)
+    if "secondary_eni_checks_instance" in spec:
+        if not isinstance(spec["secondary_eni_checks_instance"], bool):
+            raise SeedError("secondary_eni_checks_instance must be a boolean")
+        result["secondary_eni_checks_instance"] = spec["secondary_eni_checks_instance"]
+    return result
+
+
+def _ipv6_view(eni):
+    """The part of an ENI that the read lag delays: (addresses, prefixes, primary address)."""
+    return tuple(eni["Ipv6Addresses"]), tuple(eni["Ipv6Prefixes"]), eni["Ipv6PrimaryAddress"]
+
+
 class EmulatorState:
     """All mutable emulator data, guarded by one re-entrant lock."""
 
-    def __init__(self, region=DEFAULT_REGION, access_keys=None, sts=None, extra_regions=()):
+    def __init__(self, region=DEFAULT_REGION, access_keys=None, sts=None, extra_regions=(), read_lag=0.0):
         self.lock = threading.RLock()
+        self._initial_settings = dict(DEFAULT_SETTINGS)
+        self._initial_settings.update(validate_settings({"read_lag": read_lag}))
         self.default_region = _require_str(region, "region")
         self._initial_regions = [region] + [name for name in extra_regions if name != region]
         if access_keys is None:
@@ -214,12 +264,14 @@ class EmulatorState:
     # ----------------------------------------------------------------- lifecycle
 
     def reset(self):
-        """Forget everything but the start configuration (regions and credentials come back to start values)."""
+        """Forget everything but the start configuration (regions, credentials, settings come back to start values)."""
         with self.lock:
             self.cancel_schedules()
+            self.settings = dict(self._initial_settings)
             self.regions = list(self._initial_regions)
             self.instances = {}
             self.network_interfaces = {}
+            self.eni_versions = {}
             self.eni_seq = {}
             self._next_eni_seq = 1
             self._private_ip_counter = 0
@@ -256,11 +308,14 @@ class EmulatorState:
         for key_id, entry in sts.items():
             if not key_id.startswith("STS."):
                 raise SeedError("temporary key ids must start with STS.")
-            if not isinstance(entry, dict) or set(entry) != {"secret", "token"}:
-                raise SeedError('sts entry %s must be {"secret": ..., "token": ...}' % key_id)
+            if not isinstance(entry, dict) or not {"secret", "token"} <= set(entry) <= {"secret", "token", "expired"}:
+                raise SeedError('sts entry %s must be {"secret": ..., "token": ..., "expired": false}' % key_id)
+            if not isinstance(entry.get("expired", False), bool):
+                raise SeedError("expired of %s must be a boolean" % key_id)
             clean_sts[key_id] = {
                 "secret": _require_str(entry["secret"], "secret of %s" % key_id),
                 "token": _require_str(entry["token"], "token of %s" % key_id),
+                "expired": entry.get("expired", False),
             }
         return {"access_keys": dict(access_keys), "sts": clean_sts}
 
@@ -273,9 +328,100 @@ class EmulatorState:
             return self.credential_ids()
 
     def credential_ids(self):
-        """Return the accepted access key ids, permanent and temporary."""
+        """Return the accepted access key ids, permanent and temporary, and the temporary ones whose token expired."""
         with self.lock:
-            return {"access_key_ids": sorted(self.access_keys), "sts_access_key_ids": sorted(self.sts_keys)}
+            return {
+                "access_key_ids": sorted(self.access_keys),
+                "sts_access_key_ids": sorted(self.sts_keys),
+                "expired_sts_access_key_ids": sorted(key for key, entry in self.sts_keys.items() if entry["expired"]),
+            }
+
+    def expire_sts_token(self, spec):
+        """Mark the token of a temporary key expired ({"access_key_id": "STS.x", "expired": true}); returns the ids."""
+        if not isinstance(spec, dict) or set(spec) - {"access_key_id", "expired"}:
+            raise SeedError('expire takes {"access_key_id": "STS...", "expired": true}')
+        key_id = _require_str(spec.get("access_key_id"), "access_key_id")
+        expired = spec.get("expired", True)
+        if not isinstance(expired, bool):
+            raise SeedError("expired must be a boolean")
+        with self.lock:
+            if key_id not in self.sts_keys:
+                raise SeedError("%s is not an accepted temporary (STS.*) key id" % key_id)
+            self.sts_keys[key_id]["expired"] = expired
+            return self.credential_ids()
+
+    def sts_token_expired(self, access_key_id):
+        """Return True when access_key_id is a temporary key whose token was marked expired."""
+        with self.lock:
+            entry = self.sts_keys.get(access_key_id)
+            return bool(entry and entry["expired"])
+
+    # ----------------------------------------------------------------- settings and read lag
+
+    def get_settings(self):
+        """Return the current settings (read_lag, ipv6_account_quota, secondary_eni_checks_instance)."""
+        with self.lock:
+            return dict(self.settings)
+
+    def update_settings(self, spec):
+        """Change some settings (a partial document); returns all of them. reset() restores the start values."""
+        clean = validate_settings(spec)
+        with self.lock:
+            self.settings.update(clean)
+            return dict(self.settings)
+
+    def _start_versions(self, eni_id):
+        """Start the history of an ENI whose IPv6 sets are visible at once (a seed)."""
+        versions = collections.deque(maxlen=ENI_VERSION_LIMIT)
+        versions.append((float("-inf"), _ipv6_view(self.network_interfaces[eni_id])))
+        self.eni_versions[eni_id] = versions
+
+    def note_ipv6_change(self, eni_id, now=None):
+        """Record the ENI's current IPv6 sets as a new version, shown by Describe once read_lag has passed.
+
+        Versions that can no longer be shown (older than the newest one already visible) are dropped.
+        """
+        with self.lock:
+            eni = self.network_interfaces.get(eni_id)
+            if eni is None:
+                self.eni_versions.pop(eni_id, None)
+                return
+            view = _ipv6_view(eni)
+            versions = self.eni_versions.get(eni_id)
+            if versions is None:
+                self._start_versions(eni_id)
+                return
+            if versions[-1][1] == view:
+                return
+            now = time.monotonic() if now is None else now
+            versions.append((now, view))
+            horizon = now - self.settings["read_lag"]
+            while len(versions) > 1 and versions[1][0] <= horizon:
+                versions.popleft()
+
+    def described_eni(self, eni, now=None):
+        """Return the ENI as Describe shows it now: the newest IPv6 version older than read_lag (else the oldest kept).
+
+        Returns the stored ENI itself when nothing is delayed, else a shallow copy with the older IPv6 sets.
+        """
+        with self.lock:
+            lag = self.settings["read_lag"]
+            versions = self.eni_versions.get(eni["NetworkInterfaceId"])
+            if lag <= 0 or not versions or len(versions) == 1 and versions[0][1] == _ipv6_view(eni):
+                return eni
+            horizon = (time.monotonic() if now is None else now) - lag
+            shown = versions[0][1]
+            for since, view in reversed(versions):
+                if since <= horizon:
+                    shown = view
+                    break
+            if shown == _ipv6_view(eni):
+                return eni
+            copy_of_eni = dict(eni)
+            copy_of_eni["Ipv6Addresses"] = list(shown[0])
+            copy_of_eni["Ipv6Prefixes"] = list(shown[1])
+            copy_of_eni["Ipv6PrimaryAddress"] = shown[2]
+            return copy_of_eni
 
     def lookup_credential(self, access_key_id):
         """Return (secret, required_security_token_or_None) for a key id, or None when the key is unknown."""
@@ -362,6 +508,15 @@ class EmulatorState:
         if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
             raise SeedError("%s: Tags must be an object of strings" % what)
         pending = _require_int(raw.get("Ipv6AddressCount", 0), what + ": Ipv6AddressCount", 0, 100000)
+        primary = None
+        if "Ipv6PrimaryAddress" in raw:
+            primary = _require_str(raw["Ipv6PrimaryAddress"], what + ": Ipv6PrimaryAddress", allow_empty=True)
+            if primary:
+                primary = canonical_ipv6_address(primary)
+                if primary is None:
+                    raise SeedError(
+                        "%s: Ipv6PrimaryAddress %r is not an IPv6 address" % (what, raw["Ipv6PrimaryAddress"])
+                    )
         eni = {
             "NetworkInterfaceId": eni_id,
             "RegionId": region,
@@ -385,6 +540,8 @@ class EmulatorState:
             ),
             "Description": _require_str(raw.get("Description", ""), what + ": Description", True),
             "CreationTime": _require_str(raw.get("CreationTime", utc_timestamp()), what + ": CreationTime"),
+            # None until the seed resolves it: the first address of a Primary ENI unless given.
+            "Ipv6PrimaryAddress": primary,
         }
         return eni, pending
 
@@ -501,6 +658,15 @@ class EmulatorState:
                 count = pending_counts[eni["NetworkInterfaceId"]]
                 eni["Ipv6Addresses"].extend(picked[:count])
                 picked = picked[count:]
+        for eni_id, eni in new_enis.items():
+            if eni["Ipv6PrimaryAddress"] is None:
+                first = eni["Ipv6Addresses"][:1] if eni["Type"] == "Primary" else []
+                eni["Ipv6PrimaryAddress"] = first[0] if first else ""
+            elif eni["Ipv6PrimaryAddress"] and eni["Ipv6PrimaryAddress"] not in eni["Ipv6Addresses"]:
+                raise SeedError(
+                    "network interface %s: Ipv6PrimaryAddress %s is not one of its addresses"
+                    % (eni_id, eni["Ipv6PrimaryAddress"])
+                )
 
         # Everything is valid: commit.
         for name in regions + [item["RegionId"] for item in list(new_instances.values()) + list(new_enis.values())]:
@@ -512,6 +678,7 @@ class EmulatorState:
                 self.eni_seq[eni_id] = self._next_eni_seq
                 self._next_eni_seq += 1
             self.network_interfaces[eni_id] = eni
+            self._start_versions(eni_id)
         return {"instances": list(new_instances), "network_interfaces": list(new_enis)}
 
     # ----------------------------------------------------------------- mutations
@@ -529,6 +696,8 @@ class EmulatorState:
             for address in mutation.get("remove_ipv6_addresses", []):
                 if address in eni["Ipv6Addresses"]:
                     eni["Ipv6Addresses"].remove(address)
+                    if eni["Ipv6PrimaryAddress"] == address:
+                        eni["Ipv6PrimaryAddress"] = ""
                     done.append("removed %s" % address)
             for address in mutation.get("add_ipv6_addresses", []):
                 if address not in eni["Ipv6Addresses"]:
@@ -557,6 +726,8 @@ class EmulatorState:
                 del self.network_interfaces[eni_id]
                 self.eni_seq.pop(eni_id, None)
                 done.append("deleted %s" % eni_id)
+            if eni_id is not None:
+                self.note_ipv6_change(eni_id)
         return done
 
     # ----------------------------------------------------------------- faults
@@ -576,6 +747,8 @@ class EmulatorState:
             "seconds",
             "mutation",
             "match",
+            "body",
+            "content_type",
         }
         unknown = set(spec) - allowed
         if unknown:
@@ -602,6 +775,19 @@ class EmulatorState:
             fault["seconds"] = _require_number(spec.get("seconds"), "seconds", 0, MAX_FAULT_DELAY_SECONDS)
         elif kind == "mutate_before":
             fault["mutation"] = validate_mutation(spec.get("mutation"))
+        elif kind == "raw":
+            fault["status"] = _require_int(spec.get("status", 502), "status", 200, 599)
+            fault["body"] = _require_str(spec.get("body", ""), "body", allow_empty=True)
+            if len(fault["body"]) > MAX_RAW_BODY_CHARS:
+                raise SeedError("body must be at most %d characters" % MAX_RAW_BODY_CHARS)
+            fault["content_type"] = _require_str(
+                spec.get("content_type", "text/html"), "content_type", allow_empty=True
+            )
+            if any(char in fault["content_type"] for char in "\r\n"):
+                raise SeedError("content_type must be one line")
+        for key in ("body", "content_type"):
+            if key in spec and kind != "raw":
+                raise SeedError("%s only applies to raw faults" % key)
         with self.lock:
             fault["id"] = self._next_fault_id
             self._next_fault_id += 1
