@@ -22,6 +22,11 @@ description:
   - When the answer to a write is lost, or ECS says someone else got there first, reads the ENI again and
     reports what really happened; a task whose goal holds does not fail. Assign calls carry a C(ClientToken),
     so that ECS applies a retried call once.
+  - ECS reads are eventually consistent, so right after a write both Describe calls may still show the old
+    addresses for a while. With O(wait=true) the task ends only once C(DescribeNetworkInterfaces) lists what it
+    changed. A refusal that says the goal already holds (C(InvalidIp.IpUnassigned) when releasing,
+    C(InvalidIp.IpAssigned) for an address this ENI holds) is believed over a read that lags, so a task run again
+    at once does not fail.
 author:
   - alibabacloud.ecs maintainers (@alibabacloud-ansible)
 options:
@@ -90,13 +95,18 @@ options:
     description:
       - When the ENI is in transition (for example V(Attaching) or V(Detaching)), or the instance it is attached
         to is (V(Starting), V(Stopping), V(Pending)), wait until it settles before writing.
-      - With V(false), fail at once, naming the state.
-      - Check mode never waits.
+      - After writing, read the ENI until ECS lists the change (one read when ECS shows it at once, then every
+        1 to 5 seconds). The returned addresses are then what ECS shows, and a next task sees them too.
+      - With V(false), fail at once on a state in transition, naming the state, and return right after the
+        writes. ECS may then show the old addresses for a short while, so a task run at once after it (for
+        example with O(ipv6_address_count)) may see the old state.
+      - Check mode never waits, and a task with nothing to change makes no write and no further read.
     type: bool
     default: true
   wait_timeout:
     description:
-      - How many seconds to wait at most, for the whole task, when O(wait=true).
+      - How many seconds to wait at most, for the whole task, when O(wait=true). When ECS still does not list
+        the change by then, the task fails with C(WaitTimeout), reporting what it changed.
     type: int
     default: 300
 extends_documentation_fragment:
@@ -177,21 +187,25 @@ EXAMPLES = r"""
 RETURN = r"""
 network_interface_id:
   description: The id of the ENI.
-  returned: success
+  returned: always
   type: str
   sample: eni-bp1a2b3c4d5e6f7g8h9i
 ipv6_addresses:
   description:
-    - The IPv6 addresses the ENI holds after the task, in RFC 5952 form.
+    - The IPv6 addresses the ENI holds after the task, in RFC 5952 form, as ECS lists them once it shows the
+      task's changes (with O(wait=false), as the task's writes left them).
     - In check mode, those it would hold, without the ones ECS would choose for O(ipv6_address_count).
-  returned: success
+    - When the task fails, the addresses as last known.
+  returned: success, and on failure once the task started writing
   type: list
   elements: str
   sample: ["2408:4005:3a0:a100::4"]
 released_ipv6_addresses:
   description:
     - The IPv6 addresses this task released (in check mode, would release), in RFC 5952 form.
-  returned: success
+    - When the task fails after it changed something, what it released up to then (and C(changed) is true);
+      a re-run finishes the job.
+  returned: success, and on failure once the task started writing
   type: list
   elements: str
   sample: ["2408:4005:3a0:a100::5", "2408:4005:3a0:a100::6"]
@@ -199,37 +213,37 @@ assigned_ipv6_addresses:
   description:
     - The IPv6 addresses this task assigned, those ECS chose included, in RFC 5952 form.
     - In check mode, only those named in O(ipv6_addresses) that would be assigned.
-  returned: success
+  returned: success, and on failure once the task started writing
   type: list
   elements: str
   sample: ["2408:4005:3a0:a100::10"]
 assigned_ipv6_address_count:
   description:
     - How many addresses ECS chose and assigned for O(ipv6_address_count) (in check mode, would assign).
-  returned: success
+  returned: success, and on failure once the task started writing
   type: int
   sample: 2
 ipv6_prefixes:
   description: The IPv6 prefixes the ENI holds after the task (in check mode, would hold, as for addresses).
-  returned: success
+  returned: success, and on failure once the task started writing
   type: list
   elements: str
   sample: []
 released_ipv6_prefixes:
   description: The IPv6 prefixes this task released (in check mode, would release).
-  returned: success
+  returned: success, and on failure once the task started writing
   type: list
   elements: str
   sample: ["2408:4005:3a0:a1ff:1::/80"]
 assigned_ipv6_prefixes:
   description: The IPv6 prefixes this task assigned (in check mode, the named ones that would be assigned).
-  returned: success
+  returned: success, and on failure once the task started writing
   type: list
   elements: str
   sample: []
 assigned_ipv6_prefix_count:
   description: How many prefixes ECS chose and assigned for O(ipv6_prefix_count) (in check mode, would assign).
-  returned: success
+  returned: success, and on failure once the task started writing
   type: int
   sample: 0
 error:

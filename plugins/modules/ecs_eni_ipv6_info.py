@@ -47,7 +47,7 @@ options:
     description:
       - Only the ENIs in this state.
     type: str
-    choices: [Available, Attaching, InUse, Detaching, Deleting]
+    choices: [Available, Attaching, InUse, Detaching, Deleting, Creating, CreateFailed]
   ipv6_addresses:
     description:
       - Only the ENIs that hold at least one of these IPv6 addresses, each a plain IPv6 address in any valid spelling
@@ -222,6 +222,8 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
 
 MAX_TAGS = 20
+# 500 ENIs a page: far more pages than any region's ENIs fill, so only a server that pages without end reaches it.
+MAX_PAGES = 1000
 # The module's scalar filters and their names in the SDK's DescribeNetworkInterfacesRequest.
 SCALAR_FILTERS = (("instance_id", "instance_id"), ("vswitch_id", "v_switch_id"), ("vpc_id", "vpc_id"),
                   ("status", "status"))
@@ -276,7 +278,12 @@ def find_enis(client, ids, addresses, tags, filters):
     for id_part in _parts(ids):
         for address_part in _parts(addresses):
             next_token, seen_tokens = None, set()
-            while True:
+            for page in range(MAX_PAGES + 1):
+                if page == MAX_PAGES:
+                    raise EcsApiError(
+                        "InvalidNextToken",
+                        "DescribeNetworkInterfaces kept answering a NextToken after %d pages." % MAX_PAGES,
+                    )
                 body = client.describe_network_interfaces(
                     network_interface_ids=id_part, ipv6_addresses=address_part, tags=tags, next_token=next_token,
                     **filters
@@ -301,7 +308,8 @@ def main():
         instance_id=dict(type="str"),
         vswitch_id=dict(type="str"),
         vpc_id=dict(type="str"),
-        status=dict(type="str", choices=["Available", "Attaching", "InUse", "Detaching", "Deleting"]),
+        status=dict(type="str", choices=["Available", "Attaching", "InUse", "Detaching", "Deleting", "Creating",
+                                         "CreateFailed"]),
         ipv6_addresses=dict(type="list", elements="str"),
         tags=dict(type="dict"),
     )

@@ -56,7 +56,8 @@ def run(check_mode=False, **args):
 def listed_now(fake):
     """What a next task (ecs_eni_ipv6_info) would be shown right now."""
     body = fake.describe_network_interfaces(network_interface_ids=[fake.eni["NetworkInterfaceId"]])
-    return [item["Ipv6Address"] for item in body["NetworkInterfaceSets"]["NetworkInterfaceSet"][0]["Ipv6Sets"]["Ipv6Set"]]
+    eni = body["NetworkInterfaceSets"]["NetworkInterfaceSet"][0]
+    return [item["Ipv6Address"] for item in eni["Ipv6Sets"]["Ipv6Set"]]
 
 
 def test_rerun_of_a_release_while_reads_lag_succeeds_without_change(fake):
