@@ -32,21 +32,22 @@ ECS_MODELS = "alibabacloud_ecs20140526.models"
 _MODEL_IMPORT_LINE = re.compile(r"^from \.(_[A-Za-z0-9_]+) import ([A-Za-z_][A-Za-z0-9_]*)$")
 
 
-def _install_lazy_ecs_models():
-    """Put a stand-in for the ECS SDK's models package in sys.modules that imports each model on first use.
+def install_lazy_models(package=ECS_MODELS):
+    """Put a stand-in for an SDK's models package in sys.modules that imports each model on first use.
 
-    The package's __init__ imports all of its 1,152 model modules (about 0.1 s a task) for the four requests this
-    collection builds. The stand-in is that package's own module object, with its own spec and path, but without
-    running its __init__: it maps each class name to its submodule by reading the `from ._x import Y` lines of
-    that __init__ as text, and a module-level __getattr__ (PEP 562) imports the submodule when a name is first
-    read, so the classes are the very ones the plain import gives. On any surprise (the package already imported,
-    no source file, a line of another form) it does nothing, and the plain import runs.
+    The ECS SDK's models/__init__.py imports all of its 1,152 model modules (about 0.1 s a task) for the four
+    requests this collection builds. The stand-in is the package's own module object, made from its own spec (so
+    its path, and the imports of its submodules, are the package's), but its __init__ is not run: each class name
+    is mapped to its submodule by reading the `from ._x import Y` lines of that __init__ as text, and a
+    module-level __getattr__ (PEP 562) imports the submodule when the name is first read. The classes are thus
+    the very ones the plain import gives. On any surprise (the package already imported, no source file, a line
+    of another form, a name in two submodules) nothing is installed and the plain import runs.
     Returns the stand-in, or None.
     """
-    if ECS_MODELS in sys.modules:
+    if package in sys.modules:
         return None
     try:
-        spec = importlib.util.find_spec(ECS_MODELS)
+        spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations or not (spec.origin or "").endswith("__init__.py"):
             return None
         with open(spec.origin, encoding="utf-8") as source:
@@ -66,8 +67,8 @@ def _install_lazy_ecs_models():
 
     def __getattr__(name):
         if name not in homes:
-            raise AttributeError("module %r has no attribute %r" % (ECS_MODELS, name))
-        value = getattr(importlib.import_module("." + homes[name], ECS_MODELS), name)
+            raise AttributeError("module %r has no attribute %r" % (package, name))
+        value = getattr(importlib.import_module("." + homes[name], package), name)
         setattr(stand_in, name, value)
         return value
 
@@ -76,22 +77,30 @@ def _install_lazy_ecs_models():
 
     stand_in.__getattr__ = __getattr__
     stand_in.__dir__ = __dir__
-    sys.modules[ECS_MODELS] = stand_in
-    setattr(sys.modules[spec.parent], "models", stand_in)
+    sys.modules[package] = stand_in
+    parent, dummy, name = package.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], name, stand_in)
     return stand_in
 
 
+def _uninstall_lazy_models(stand_in):
+    if stand_in is not None and sys.modules.get(stand_in.__name__) is stand_in:
+        del sys.modules[stand_in.__name__]
+        parent, dummy, name = stand_in.__name__.rpartition(".")
+        if getattr(sys.modules.get(parent), name, None) is stand_in:
+            delattr(sys.modules[parent], name)
+
+
 try:
-    _LAZY_MODELS = _install_lazy_ecs_models()
+    _LAZY_MODELS = install_lazy_models()
     try:
         from alibabacloud_ecs20140526 import models as ecs_models
         from alibabacloud_ecs20140526.client import Client as EcsSdkClient
         from alibabacloud_tea_openapi.utils_models import Config
         from darabonba.runtime import RuntimeOptions
     except ImportError:
-        if _LAZY_MODELS is not None and sys.modules.get(ECS_MODELS) is _LAZY_MODELS:
-            del sys.modules[ECS_MODELS]
-            delattr(sys.modules[_LAZY_MODELS.__spec__.parent], "models")
+        _uninstall_lazy_models(_LAZY_MODELS)
         raise
 except ImportError:
     HAS_SDK = False
