@@ -147,8 +147,9 @@ HTML_502 = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><cen
         (504, "application/json", b"", "HttpError504"),
     ],
 )
-def test_a_server_error_that_is_not_json_names_its_status_and_is_retried_for_reads(server, status, content_type, body,
-                                                                                  code):
+def test_a_server_error_that_is_not_json_names_its_status_and_is_retried_for_reads(
+    server, status, content_type, body, code
+):
     server.answer = (status, content_type, body)
     with pytest.raises(EcsApiError) as raised:
         client_for("http://127.0.0.1:%d" % server.server_address[1]).describe_network_interface(ENI)
@@ -241,8 +242,9 @@ def run_connect(home, params, **env):
         _client.connect(Module())
         print(json.dumps({"connected": True}))
     """)
-    environment = dict((key, value) for key, value in os.environ.items() if not key.startswith(("ALIBABA_CLOUD_",
-                                                                                                 "ALICLOUD_")))
+    environment = dict(
+        (key, value) for key, value in os.environ.items() if not key.startswith(("ALIBABA_CLOUD_", "ALICLOUD_"))
+    )
     environment.update(PYTHONPATH=os.pathsep.join(sys.path), HOME=str(home), ALIBABA_CLOUD_ECS_METADATA_DISABLED="true",
                        **env)
     done = subprocess.run([sys.executable, "-c", script, json.dumps(dict(params, region="cn-hangzhou"))],
