@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import gc
 import importlib
 import importlib.util
 import json
@@ -92,6 +93,12 @@ def _uninstall_lazy_models(stand_in):
             delattr(sys.modules[parent], name)
 
 
+# Importing the SDK creates a great many objects that live as long as the process (the ECS client class alone has
+# about 2,400 methods). With the collector on, they set off full collections that scan the whole heap, during the
+# import and again later in the task (about 0.05 s a task here). So the collector is paused for the import, and what
+# exists after it is frozen (gc.freeze): a module runs in its own short-lived process, so nothing is kept longer.
+_COLLECTING = gc.isenabled()
+gc.disable()
 try:
     _LAZY_MODELS = install_lazy_models()
     try:
@@ -102,6 +109,11 @@ try:
     except ImportError:
         _uninstall_lazy_models(_LAZY_MODELS)
         raise
+    finally:
+        if hasattr(gc, "freeze"):
+            gc.freeze()
+        if _COLLECTING:
+            gc.enable()
 except ImportError:
     HAS_SDK = False
     SDK_IMPORT_ERROR = traceback.format_exc()

@@ -310,3 +310,13 @@ def test_an_sdk_failure_becomes_an_ecs_api_error_naming_the_action(sdk_class):
     with pytest.raises(EcsApiError) as raised:
         ecs.unassign_ipv6("eni-1", addresses=["2408::1"])
     assert (raised.value.code, raised.value.action) == ("SdkError", "UnassignIpv6Addresses")
+
+
+def test_the_sdk_import_leaves_the_collector_on_with_the_import_frozen():
+    script = textwrap.dedent(r"""
+        import gc, json
+        before = gc.isenabled()
+        from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
+        print(json.dumps([before, gc.isenabled(), gc.get_freeze_count() > 0, _client.HAS_SDK]))
+    """)
+    assert json.loads(run_python(script)) == [True, True, True, True]
