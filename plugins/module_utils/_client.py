@@ -263,17 +263,19 @@ class EcsClient(object):
     ``*_with_options`` method; it returns the typed answer's body as a dict with the API's PascalCase keys.
     """
 
-    def __init__(self, sdk_client, region, retry_policy=None):
+    def __init__(self, sdk_client, region, retry_policy=None, endpoint=None):
         self.sdk = sdk_client
         self.region = region
         self.retry_policy = retry_policy or RetryPolicy()
+        # The endpoint option as scheme://host[:port], to name it in transport errors; None for the SDK's choice.
+        self.endpoint = endpoint
 
     def _call(self, action, send, request, idempotent):
         def attempt():
             try:
                 response = send(request, RuntimeOptions())
             except Exception as exc:  # pylint: disable=broad-except  # the SDK raises many unrelated types
-                raise error_from_sdk(exc, action)
+                raise error_from_sdk(exc, action, self.endpoint)
             return response.body.to_map() if response.body is not None else {}
 
         return self.retry_policy.run(attempt, idempotent=idempotent)
@@ -361,6 +363,8 @@ def connect(module, retry_policy=None):
         read_timeout=READ_TIMEOUT_MS,
         user_agent=USER_AGENT,
     )
+    endpoint = None
     if params.get("endpoint"):
         config.protocol, config.endpoint = parse_endpoint(params["endpoint"])
-    return EcsClient(EcsSdkClient(config), params["region"], retry_policy)
+        endpoint = "%s://%s" % (config.protocol, config.endpoint)
+    return EcsClient(EcsSdkClient(config), params["region"], retry_policy, endpoint)

@@ -239,7 +239,7 @@ class EcsApiError(Exception):
 
 
 _POOL_ORIGIN = re.compile(r"(HTTPS?)ConnectionPool\(host=\\?'([^'\\]*)\\?', port=(\d+)\)")
-_ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\"\\)]+)")
+_ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\"\\)]+)|[A-Za-z]+Error\(-?\d+, '([^']+)'\)")
 _SSL_REASON = re.compile(r"\[SSL(?:: [A-Z0-9_]+)?\] [^'\"\\(]*[^'\"\\( ]")
 _TIMEOUT_SECONDS = re.compile(r"(read|connect) timeout=([0-9.]+)")
 # TLS alerts that mean the other end does not speak TLS at all: most often http versus https.
@@ -283,13 +283,18 @@ def credential_chain_message(text):
     return " ".join(sentences)
 
 
-def _transport_error(text, action):
+def _errno_reason(match):
+    return (match.group(1) or match.group(2)).strip()
+
+
+def _transport_error(text, action, endpoint=None):
     """The EcsApiError for a request that got no HTTP answer, naming the endpoint and the cause in plain words."""
     origin = _POOL_ORIGIN.search(text)
-    where = "the endpoint"
+    where = endpoint or "the endpoint"
     if origin:
         scheme, host, port = origin.groups()
         where = "%s://%s:%s" % (scheme.lower(), host, port)
+    plain_http = where.startswith("http://")
     ssl_reason = _SSL_REASON.search(text)
     if ssl_reason and any(marker in text for marker in _NOT_TLS_MARKERS):
         return EcsApiError(
@@ -312,16 +317,25 @@ def _transport_error(text, action):
     if "connection refused" in lowered:
         message = "Could not connect to %s: connection refused (nothing listens there)." % where
     elif "failed to resolve" in lowered or "nameresolutionerror" in lowered:
-        reason = errno_reason.group(1).strip() if errno_reason else "name resolution failed"
+        reason = _errno_reason(errno_reason) if errno_reason else "name resolution failed"
         message = "Could not connect to %s: its host name does not resolve (%s)." % (where, reason)
     elif "connecttimeout" in lowered or "connect timeout" in lowered:
         waited = " within %s s" % timeout.group(2) if timeout and timeout.group(1) == "connect" else ""
         message = "Could not connect to %s: no connection%s." % (where, waited)
     elif "failed to establish a new connection" in lowered:
-        reason = errno_reason.group(1).strip() if errno_reason else "unknown reason"
+        reason = _errno_reason(errno_reason) if errno_reason else "unknown reason"
         message = "Could not connect to %s: %s." % (where, reason[:1].lower() + reason[1:])
     else:
-        return EcsApiError("ConnectionLost", "The connection to %s broke before an answer came: %s" % (where, text),
+        if errno_reason:
+            reason = _errno_reason(errno_reason)
+            reason = reason[:1].lower() + reason[1:]
+        elif "remotedisconnected" in lowered or "without response" in lowered:
+            reason = "the other end closed it without an answer"
+        else:
+            reason = text
+        if plain_http:
+            reason += "; if that port serves HTTPS, use https:// in endpoint"
+        return EcsApiError("ConnectionLost", "The connection to %s broke before an answer came (%s)." % (where, reason),
                            action=action)
     return EcsApiError("ConnectionFailed", message, action=action)
 
@@ -366,7 +380,7 @@ def _invalid_answer_error(exc, action):
                        action=action)
 
 
-def error_from_sdk(exc, action=None):
+def error_from_sdk(exc, action=None, endpoint=None):
     """Turn whatever the SDK raised for one call into an EcsApiError.
 
     The SDK raises ClientException/ServerException/ThrottlingException for answers with an error status and a
@@ -374,11 +388,11 @@ def error_from_sdk(exc, action=None):
     are read by their attributes so that this module does not import the SDK. Codes for failures without an ECS
     code: ConnectionFailed, ConnectionLost, ReadTimeout, TlsHandshakeFailed, TlsCertificateInvalid, HttpError<status>
     (an error status whose body is not ECS's JSON), InvalidResponse (a body that is not JSON), CredentialsNotFound;
-    SdkError for anything else.
+    SdkError for anything else. endpoint, as the user gave it, names the endpoint when the SDK's text does not.
     """
     inner = getattr(exc, "inner_exception", None)
     if inner is not None and exc is not inner:
-        return error_from_sdk(inner, action)
+        return error_from_sdk(inner, action, endpoint)
 
     code = getattr(exc, "code", None)
     status = getattr(exc, "status_code", None)
@@ -394,9 +408,10 @@ def error_from_sdk(exc, action=None):
         if not code or code == "None":
             # An error status with a JSON body that carries no ECS code: not an answer of ECS itself.
             code = "HttpError%d" % status
-            shown = dict((key, value) for key, value in data.items() if key != "statusCode") if isinstance(data, dict) else data
+            if isinstance(data, dict):
+                data = dict((key, value) for key, value in data.items() if key != "statusCode")
             message = "The endpoint answered HTTP %d with JSON that has no ECS error code: %s" % (
-                status, _shorten(json_text(shown)))
+                status, _shorten(json_text(data)))
         retry_after = getattr(exc, "retry_after", None)
         return EcsApiError(
             code,
@@ -413,7 +428,7 @@ def error_from_sdk(exc, action=None):
         return EcsApiError("CredentialsNotFound", credential_chain_message(text), action=action)
     if name in ("RetryError", "ConnectionError", "Timeout", "ReadTimeout", "ConnectTimeout", "SSLError", "OSError",
                 "IOError"):
-        return _transport_error(text, action)
+        return _transport_error(text, action, endpoint)
     if name in ("RuntimeError", "JSONDecodeError", "ValueError") and "json" in text.lower():
         return _invalid_answer_error(exc, action)
     return EcsApiError("SdkError", "%s: %s" % (name, text), action=action)

@@ -9,7 +9,9 @@ __metaclass__ = type
 
 import json
 import os
+import datetime
 import socket
+import ssl
 import subprocess
 import sys
 import textwrap
@@ -290,3 +292,75 @@ def test_a_profile_without_a_cli_config_file_names_the_file(tmp_path):
 def test_a_profile_that_is_in_the_cli_config_connects(tmp_path):
     write_cli_config(tmp_path, "default", "prod")
     assert run_connect(tmp_path, {"profile": "prod"}) == {"connected": True}
+
+
+@pytest.fixture
+def tls_server(server, tmp_path):
+    """A TLS server on 127.0.0.1 with a self-signed certificate for the name "localhost", answering like `server`."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, u"localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(u"localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                         serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
+
+    class TlsServer(ThreadingHTTPServer):
+        def get_request(self):
+            sock, address = self.socket.accept()
+            return context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
+
+        def handle_error(self, request, client_address):
+            pass
+
+    class Handler(Answers):
+        def setup(self):
+            try:
+                self.request.do_handshake()
+            except (ssl.SSLError, OSError):
+                self.request.close()
+                raise
+            Answers.setup(self)
+
+    httpd = TlsServer(("127.0.0.1", 0), Handler)
+    httpd.hits = 0
+    httpd.answer = server.answer
+    thread = threading.Thread(target=httpd.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_to_a_certificate_that_is_not_trusted_fails_once_naming_the_certificate(tls_server):
+    with pytest.raises(EcsApiError) as raised:
+        client_for("https://127.0.0.1:%d" % tls_server.server_address[1]).describe_network_interface(ENI)
+
+    err = raised.value
+    assert (err.code, err.attempts, err.retry_safe, err.ambiguous) == ("TlsCertificateInvalid", 1, False, False)
+    assert "https://127.0.0.1:%d" % tls_server.server_address[1] in err.message
+    assert "CERTIFICATE_VERIFY_FAILED" in err.message and "certificate" in err.hint
+
+
+def test_http_to_an_https_port_says_to_use_https(tls_server):
+    with pytest.raises(EcsApiError) as raised:
+        client_for("http://127.0.0.1:%d" % tls_server.server_address[1]).describe_network_interface(ENI)
+
+    err = raised.value
+    assert "127.0.0.1:%d" % tls_server.server_address[1] in err.message
+    assert "use https:// in endpoint" in err.message
+    assert "ConnectionPool" not in err.message
