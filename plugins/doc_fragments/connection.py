@@ -44,7 +44,7 @@ options:
   profile:
     description:
       - The name of a profile in the Alibaba Cloud CLI configuration file C(~/.aliyun/config.json) to take
-        credentials from.
+        credentials from. A name that is not in that file fails the task, naming the file and the profiles in it.
       - If not set, the value of the E(ALIBABA_CLOUD_PROFILE) environment variable is used.
       - Ignored when O(access_key_id) is given.
     type: str
@@ -52,16 +52,23 @@ options:
     description:
       - The ECS API endpoint, for a private gateway or a local emulator.
       - Either a host name (HTTPS is used) or a URL; a URL that starts with C(http://) means plain HTTP.
-      - If not set, the value of the E(ALIBABA_CLOUD_ECS_ENDPOINT) environment variable is used; without either,
-        the SDK's regional endpoint (for example C(ecs.cn-hangzhou.aliyuncs.com)).
+      - If not set, the value of the E(ALIBABA_CLOUD_ECS_ENDPOINT) environment variable is used. Without either, the
+        ECS SDK picks the endpoint of O(region) over HTTPS. Most regions use C(ecs.<region>.aliyuncs.com), for
+        example C(ecs.cn-beijing.aliyuncs.com) for V(cn-beijing); a few use the SDK's own list, for example
+        C(ecs-cn-hangzhou.aliyuncs.com) for V(cn-hangzhou) and C(ecs.aliyuncs.com) for V(cn-wuhan).
     type: str
 requirements:
   - python >= 3.8
   - alibabacloud-ecs20140526 >= 7.11.8
   - alibabacloud-tea-openapi >= 0.4.6
+  - darabonba-core >= 1.0.9
+  - alibabacloud-credentials >= 1.0.12
 notes:
   - Secrets given in O(access_key_secret) and O(security_token) are never logged or returned.
   - Throttling (C(Throttling*)), C(ServiceUnavailable), C(InternalError) and connection failures are retried with
     jittered exponential backoff for at most 10 attempts or 60 seconds of retrying per API call, whichever comes
-    first; then the task fails naming the last error code.
+    first (10 seconds for a connection that cannot be made); then the task fails naming the last error code.
+  - An answer that is not the API's JSON (a proxy's HTML error page, an empty body) fails with the code
+    C(HttpError<status>), for example C(HttpError502), or C(InvalidResponse) for a success status. A status of 500
+    or more counts as an unknown outcome, like C(ServiceUnavailable).
 """

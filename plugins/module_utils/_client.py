@@ -11,22 +11,109 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import gc
+import importlib
+import importlib.util
+import json
+import os
 import re
+import sys
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, error_from_sdk
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import (
+    EcsApiError,
+    credential_chain_message,
+    error_from_sdk,
+)
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
 
-# ECS is called through the SDK's core, alibabacloud-tea-openapi, with the same requests that the generated client
-# of alibabacloud-ecs20140526 builds. Importing that client loads its 1,152 model modules (about 0.27 s a task
-# here) for the few calls a task makes.
+ECS_MODELS = "alibabacloud_ecs20140526.models"
+_MODEL_IMPORT_LINE = re.compile(r"^from \.(_[A-Za-z0-9_]+) import ([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+def install_lazy_models(package=ECS_MODELS):
+    """Put a stand-in for an SDK's models package in sys.modules that imports each model on first use.
+
+    The ECS SDK's models/__init__.py imports all of its 1,152 model modules (about 0.1 s a task) for the four
+    requests this collection builds. The stand-in is the package's own module object, made from its own spec (so
+    its path, and the imports of its submodules, are the package's), but its __init__ is not run: each class name
+    is mapped to its submodule by reading the `from ._x import Y` lines of that __init__ as text, and a
+    module-level __getattr__ (PEP 562) imports the submodule when the name is first read. The classes are thus
+    the very ones the plain import gives. On any surprise (the package already imported, no source file, a line
+    of another form, a name in two submodules) nothing is installed and the plain import runs.
+    Returns the stand-in, or None.
+    """
+    if package in sys.modules:
+        return None
+    try:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations or not (spec.origin or "").endswith("__init__.py"):
+            return None
+        with open(spec.origin, encoding="utf-8") as source:
+            lines = source.read().splitlines()
+    except Exception:  # pylint: disable=broad-except  # any surprise means: use the plain import
+        return None
+    homes = {}
+    for line in lines:
+        if not line.startswith(("from ", "import ")) or line == "from __future__ import annotations":
+            continue
+        match = _MODEL_IMPORT_LINE.match(line)
+        if not match or homes.setdefault(match.group(2), match.group(1)) != match.group(1):
+            return None
+    if not homes:
+        return None
+    stand_in = importlib.util.module_from_spec(spec)
+
+    def __getattr__(name):
+        if name not in homes:
+            raise AttributeError("module %r has no attribute %r" % (package, name))
+        value = getattr(importlib.import_module("." + homes[name], package), name)
+        setattr(stand_in, name, value)
+        return value
+
+    def __dir__():
+        return sorted(set(homes) | set(vars(stand_in)))
+
+    stand_in.__getattr__ = __getattr__
+    stand_in.__dir__ = __dir__
+    sys.modules[package] = stand_in
+    parent, dummy, name = package.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], name, stand_in)
+    return stand_in
+
+
+def _uninstall_lazy_models(stand_in):
+    if stand_in is not None and sys.modules.get(stand_in.__name__) is stand_in:
+        del sys.modules[stand_in.__name__]
+        parent, dummy, name = stand_in.__name__.rpartition(".")
+        if getattr(sys.modules.get(parent), name, None) is stand_in:
+            delattr(sys.modules[parent], name)
+
+
+# Importing the SDK creates a great many objects that live as long as the process (the ECS client class alone has
+# about 2,400 methods). With the collector on, they set off full collections that scan the whole heap, during the
+# import and again later in the task (about 0.05 s a task here). So the collector is paused for the import, and what
+# exists after it is frozen (gc.freeze): a module runs in its own short-lived process, so nothing is kept longer.
+_COLLECTING = gc.isenabled()
+gc.disable()
 try:
-    from alibabacloud_tea_openapi.client import Client as OpenApiClient
-    from alibabacloud_tea_openapi.utils import Utils as OpenApiUtils
-    from alibabacloud_tea_openapi.utils_models import Config, OpenApiRequest, Params
-    from darabonba.runtime import RuntimeOptions
+    _LAZY_MODELS = install_lazy_models()
+    try:
+        from alibabacloud_ecs20140526 import models as ecs_models
+        from alibabacloud_ecs20140526.client import Client as EcsSdkClient
+        from alibabacloud_tea_openapi.utils_models import Config
+        from darabonba.runtime import RuntimeOptions
+    except ImportError:
+        _uninstall_lazy_models(_LAZY_MODELS)
+        raise
+    finally:
+        if hasattr(gc, "freeze"):
+            gc.freeze()
+        if _COLLECTING:
+            gc.enable()
 except ImportError:
     HAS_SDK = False
     SDK_IMPORT_ERROR = traceback.format_exc()
@@ -34,53 +121,15 @@ else:
     HAS_SDK = True
     SDK_IMPORT_ERROR = None
 
-SDK_PACKAGES = "alibabacloud-ecs20140526 and alibabacloud-tea-openapi"
+# The distributions this file imports (alibabacloud-credentials only when no keys are given).
+SDK_PACKAGES = "alibabacloud-ecs20140526, alibabacloud-tea-openapi, darabonba-core and alibabacloud-credentials"
 USER_AGENT = "AlibabaCloud-Ansible-Collection/alibabacloud.ecs"
 CONNECT_TIMEOUT_MS = 5000
 READ_TIMEOUT_MS = 10000
 MAX_ITEMS_PER_CALL = 10
 MAX_IDS_PER_DESCRIBE = 100
 MAX_RESULTS_PER_PAGE = 500
-ECS_API_VERSION = "2014-05-26"
-# The regions whose endpoint is not ecs.<region>.aliyuncs.com, as in alibabacloud-ecs20140526's client (a unit
-# test keeps the two equal).
-ECS_ENDPOINT_MAP = {
-    "cn-hangzhou": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-shanghai-finance-1": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-shenzhen-finance-1": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-north-2-gov-1": "ecs.aliyuncs.com",
-    "ap-northeast-2-pop": "ecs.aliyuncs.com",
-    "cn-beijing-finance-pop": "ecs.aliyuncs.com",
-    "cn-beijing-gov-1": "ecs.aliyuncs.com",
-    "cn-beijing-nu16-b01": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-edge-1": "ecs.cn-qingdao-nebula.aliyuncs.com",
-    "cn-fujian": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-haidian-cm12-c01": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-hangzhou-bj-b01": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-hangzhou-finance": "ecs.aliyuncs.com",
-    "cn-hangzhou-internal-prod-1": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-hangzhou-internal-test-1": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-hangzhou-internal-test-2": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-hangzhou-internal-test-3": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-hangzhou-test-306": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-hongkong-finance-pop": "ecs.aliyuncs.com",
-    "cn-huhehaote-nebula-1": "ecs.cn-qingdao-nebula.aliyuncs.com",
-    "cn-shanghai-et15-b01": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-shanghai-et2-b01": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-shanghai-inner": "ecs.aliyuncs.com",
-    "cn-shanghai-internal-test-1": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-shenzhen-inner": "ecs.aliyuncs.com",
-    "cn-shenzhen-st4-d01": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-shenzhen-su18-b01": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-wuhan": "ecs.aliyuncs.com",
-    "cn-yushanfang": "ecs.aliyuncs.com",
-    "cn-zhangbei": "ecs.aliyuncs.com",
-    "cn-zhangbei-na61-b01": "ecs-cn-hangzhou.aliyuncs.com",
-    "cn-zhangjiakou-na62-a01": "ecs.cn-zhangjiakou.aliyuncs.com",
-    "cn-zhengzhou-nebula-1": "ecs.cn-qingdao-nebula.aliyuncs.com",
-    "eu-west-1-oxs": "ecs.cn-shenzhen-cloudstone.aliyuncs.com",
-    "rus-west-1-pop": "ecs.aliyuncs.com",
-}
+CLI_CONFIG_FILE = os.path.join("~", ".aliyun", "config.json")
 
 _REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+\Z")
 _ENDPOINT_PATTERN = re.compile(r"^(?:(https?)://)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?/?\Z")
@@ -156,7 +205,7 @@ def connection_problems(params):
 
 
 def _credentials_provider(params):
-    """The credential for the SDK: the given keys, a CLI profile, or the SDK's default chain."""
+    """The credential for the SDK: None for the given keys, else a CLI profile's or the SDK's default chain's."""
     if params.get("access_key_id"):
         return None
     # Imported here: the credentials package is only needed when no keys are given.
@@ -165,53 +214,79 @@ def _credentials_provider(params):
     if params.get("profile"):
         from alibabacloud_credentials.provider.cli_profile import CLIProfileCredentialsProvider
 
-        credential = CredentialClient(provider=CLIProfileCredentialsProvider(profile_name=params["profile"]))
-    else:
-        credential = CredentialClient()
+        config_file = os.path.expanduser(CLI_CONFIG_FILE)
+        credential = CredentialClient(
+            provider=CLIProfileCredentialsProvider(profile_name=params["profile"], profile_file=config_file)
+        )
+        try:
+            credential.get_credential()
+        except Exception as exc:  # pylint: disable=broad-except  # the provider raises several unrelated types
+            raise _profile_error(params["profile"], config_file, exc)
+        return credential
+    credential = CredentialClient()
     try:
         credential.get_credential()
     except Exception as exc:  # pylint: disable=broad-except  # the chain raises several unrelated types
-        raise EcsApiError("CredentialsNotFound", str(exc))
+        raise EcsApiError("CredentialsNotFound", credential_chain_message(str(exc)))
     return credential
 
 
-def default_endpoint(region):
-    """The ECS endpoint of a region, as the ECS SDK's client picks it."""
-    return ECS_ENDPOINT_MAP.get(region) or OpenApiUtils.get_endpoint_rules("ecs", region, "regional", "", "")
+def _profile_error(profile, config_file, exc):
+    """The EcsApiError for a CLI profile that gave no credentials, saying whether the profile is in the file."""
+    try:
+        with open(config_file, encoding="utf-8") as stream:
+            names = [entry.get("name") for entry in json.load(stream).get("profiles") or [] if isinstance(entry, dict)]
+    except (OSError, ValueError, AttributeError):
+        names = None
+    if names is None:
+        return EcsApiError(
+            "ProfileNotFound",
+            "profile %r was given, but the Alibaba Cloud CLI configuration file %s cannot be read as JSON."
+            % (profile, config_file),
+        )
+    if profile not in names:
+        return EcsApiError(
+            "ProfileNotFound",
+            "profile %r was not found in %s (its profiles: %s)."
+            % (profile, config_file, ", ".join(repr(name) for name in names) or "none"),
+        )
+    return EcsApiError(
+        "CredentialsNotFound",
+        "profile %r of %s gave no credentials: %s" % (profile, config_file, credential_chain_message(str(exc))),
+    )
 
 
 class EcsClient(object):
     """The ECS API calls this collection makes, each retried and each raising EcsApiError on failure.
 
-    Each call sends what alibabacloud-ecs20140526's generated client sends for it: an RPC-style POST of version
-    2014-05-26 with the parameters in the query string, lists flattened as Name.1..N.
+    Each call builds the request model of alibabacloud-ecs20140526 and sends it with the ECS SDK client's
+    ``*_with_options`` method; it returns the typed answer's body as a dict with the API's PascalCase keys.
     """
 
-    def __init__(self, sdk_client, region, retry_policy=None):
+    def __init__(self, sdk_client, region, retry_policy=None, endpoint=None):
         self.sdk = sdk_client
         self.region = region
         self.retry_policy = retry_policy or RetryPolicy()
+        # The endpoint option as scheme://host[:port], to name it in transport errors; None for the SDK's choice.
+        self.endpoint = endpoint
 
-    def _call(self, action, parameters, idempotent):
-        query = dict((name, value) for name, value in parameters.items() if value not in (None, [], {}))
-        query["RegionId"] = self.region
-        request = OpenApiRequest(query=OpenApiUtils.query(query))
-        params = Params(action=action, version=ECS_API_VERSION, protocol="HTTPS", pathname="/", method="POST",
-                        auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
-
+    def _call(self, action, send, request, idempotent):
         def attempt():
             try:
-                return self.sdk.call_api(params, request, RuntimeOptions())["body"]
+                response = send(request, RuntimeOptions())
             except Exception as exc:  # pylint: disable=broad-except  # the SDK raises many unrelated types
-                raise error_from_sdk(exc, action)
+                raise error_from_sdk(exc, action, self.endpoint)
+            return response.body.to_map() if response.body is not None else {}
 
         return self.retry_policy.run(attempt, idempotent=idempotent)
 
     def describe_network_interface(self, network_interface_id):
         """DescribeNetworkInterfaceAttribute: the answer's body as a dict."""
-        return self._call(
-            "DescribeNetworkInterfaceAttribute", {"NetworkInterfaceId": network_interface_id}, idempotent=True
+        request = ecs_models.DescribeNetworkInterfaceAttributeRequest(
+            region_id=self.region, network_interface_id=network_interface_id
         )
+        return self._call("DescribeNetworkInterfaceAttribute",
+                          self.sdk.describe_network_interface_attribute_with_options, request, idempotent=True)
 
     def describe_network_interfaces(self, network_interface_ids=None, ipv6_addresses=None, tags=None,
                                     next_token=None, instance_id=None, v_switch_id=None, vpc_id=None, status=None):
@@ -219,46 +294,55 @@ class EcsClient(object):
 
         At most 100 ids and 100 addresses per call; at most 20 tags (a tag whose value is None matches any value).
         """
-        parameters = {
-            "NetworkInterfaceId": list(network_interface_ids or []),
-            "Ipv6Address": list(ipv6_addresses or []),
-            "Tag": [dict(Key=key, Value=value) if value is not None else dict(Key=key)
-                    for key, value in (tags or {}).items()],
-            "InstanceId": instance_id,
-            "VSwitchId": v_switch_id,
-            "VpcId": vpc_id,
-            "Status": status,
-            "MaxResults": MAX_RESULTS_PER_PAGE,
-            "NextToken": next_token or None,
-        }
-        return self._call("DescribeNetworkInterfaces", parameters, idempotent=True)
+        request = ecs_models.DescribeNetworkInterfacesRequest(
+            region_id=self.region,
+            network_interface_id=list(network_interface_ids) if network_interface_ids else None,
+            ipv_6address=list(ipv6_addresses) if ipv6_addresses else None,
+            tag=[ecs_models.DescribeNetworkInterfacesRequestTag(key=key, value=value)
+                 for key, value in tags.items()] if tags else None,
+            instance_id=instance_id,
+            v_switch_id=v_switch_id,
+            vpc_id=vpc_id,
+            status=status,
+            max_results=MAX_RESULTS_PER_PAGE,
+            next_token=next_token or None,
+        )
+        return self._call("DescribeNetworkInterfaces", self.sdk.describe_network_interfaces_with_options, request,
+                          idempotent=True)
 
     def assign_ipv6(self, network_interface_id, addresses=None, address_count=None, prefixes=None,
                     prefix_count=None, client_token=None):
         """AssignIpv6Addresses: at most 10 addresses (or a count) and 10 prefixes (or a count) per call."""
-        parameters = {
-            "NetworkInterfaceId": network_interface_id,
-            "Ipv6Address": list(addresses or []),
-            "Ipv6AddressCount": address_count,
-            "Ipv6Prefix": list(prefixes or []),
-            "Ipv6PrefixCount": prefix_count,
-            "ClientToken": client_token,
-        }
+        request = ecs_models.AssignIpv6AddressesRequest(
+            region_id=self.region,
+            network_interface_id=network_interface_id,
+            ipv_6address=list(addresses) if addresses else None,
+            ipv_6address_count=address_count,
+            ipv_6prefix=list(prefixes) if prefixes else None,
+            ipv_6prefix_count=prefix_count,
+            client_token=client_token,
+        )
         # With a ClientToken ECS applies a repeated call once, so a lost answer may be retried.
-        return self._call("AssignIpv6Addresses", parameters, idempotent=client_token is not None)
+        return self._call("AssignIpv6Addresses", self.sdk.assign_ipv_6addresses_with_options, request,
+                          idempotent=client_token is not None)
 
     def unassign_ipv6(self, network_interface_id, addresses=None, prefixes=None):
         """UnassignIpv6Addresses for at most 10 addresses or (not and) 10 prefixes."""
-        parameters = {
-            "NetworkInterfaceId": network_interface_id,
-            "Ipv6Address": list(addresses or []),
-            "Ipv6Prefix": list(prefixes or []),
-        }
-        return self._call("UnassignIpv6Addresses", parameters, idempotent=False)
+        request = ecs_models.UnassignIpv6AddressesRequest(
+            region_id=self.region,
+            network_interface_id=network_interface_id,
+            ipv_6address=list(addresses) if addresses else None,
+            ipv_6prefix=list(prefixes) if prefixes else None,
+        )
+        return self._call("UnassignIpv6Addresses", self.sdk.unassign_ipv_6addresses_with_options, request,
+                          idempotent=False)
 
 
 def connect(module, retry_policy=None):
-    """Build the EcsClient for a module's connection options, or end the task with a clear failure."""
+    """Build the EcsClient for a module's connection options, or end the task with a clear failure.
+
+    The ECS SDK client picks the endpoint for the region unless the endpoint option names one.
+    """
     if not HAS_SDK:
         module.fail_json(msg=missing_required_lib(SDK_PACKAGES), exception=SDK_IMPORT_ERROR)
     params = module.params
@@ -279,8 +363,8 @@ def connect(module, retry_policy=None):
         read_timeout=READ_TIMEOUT_MS,
         user_agent=USER_AGENT,
     )
+    endpoint = None
     if params.get("endpoint"):
         config.protocol, config.endpoint = parse_endpoint(params["endpoint"])
-    else:
-        config.endpoint = default_endpoint(params["region"])
-    return EcsClient(OpenApiClient(config), params["region"], retry_policy)
+        endpoint = "%s://%s" % (config.protocol, config.endpoint)
+    return EcsClient(EcsSdkClient(config), params["region"], retry_policy, endpoint)

@@ -20,6 +20,8 @@ MAX_ATTEMPTS = 10
 MAX_RETRY_SECONDS = 60.0
 BASE_DELAY = 0.25
 MAX_DELAY = 8.0
+# A refused or unresolvable connection rarely heals within a task: stop retrying it sooner.
+CONNECTION_RETRY_SECONDS = 10.0
 
 
 class RetryPolicy(object):
@@ -28,12 +30,14 @@ class RetryPolicy(object):
     Errors that ECS raised without applying the request (throttling, conflicts, refused connections) are
     retried for any call; errors that leave it unknown whether a request was applied (5xx, lost answers)
     only for idempotent calls. Writes get those back at once, so that the caller re-reads before deciding.
+    A connection that cannot be made is retried for at most connection_seconds, other errors for max_seconds.
     """
 
     def __init__(self, max_attempts=MAX_ATTEMPTS, max_seconds=MAX_RETRY_SECONDS, sleep=time.sleep,
-                 clock=time.monotonic, rng=random.random):
+                 clock=time.monotonic, rng=random.random, connection_seconds=CONNECTION_RETRY_SECONDS):
         self.max_attempts = max_attempts
         self.max_seconds = max_seconds
+        self.connection_seconds = connection_seconds
         self.sleep = sleep
         self.clock = clock
         self.rng = rng
@@ -57,7 +61,10 @@ class RetryPolicy(object):
                 if not (err.retry_safe or (idempotent and err.ambiguous)):
                     raise
                 wait = self.delay(attempt, err.retry_after)
-                if attempt >= self.max_attempts or self.clock() - started + wait > self.max_seconds:
+                bound = self.max_seconds
+                if err.code == "ConnectionFailed":
+                    bound = min(bound, self.connection_seconds)
+                if attempt >= self.max_attempts or self.clock() - started + wait > bound:
                     err.retries_exhausted = True
                     raise
                 self.sleep(wait)

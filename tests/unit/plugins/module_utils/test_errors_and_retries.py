@@ -189,3 +189,85 @@ def test_other_errors_are_not_retried():
     with pytest.raises(EcsApiError):
         policy(clock).run(call, idempotent=True)
     assert len(calls) == 1 and clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "code, status, words",
+    [
+        ("MissingSecurityToken", 400, "security_token"),
+        ("IdempotentParameterMismatch", 400, "ClientToken"),
+        ("InvalidVSwitchId.IpInvalid", 403, "CIDR block of the ENI's vSwitch"),
+        ("InvalidOperation.Ipv6CountExceeded", 403, "quota"),
+        ("Forbedden.NotSupportRAM", 403, "RAM user or role"),
+        ("Forbbiden.SubUser", 403, "RAM user or role"),
+        ("Forbidden.NotSupportRAM", 403, "RAM user or role"),
+    ],
+)
+def test_codes_that_needed_a_hint_have_one(code, status, words):
+    err = error_from_sdk(client_exception(code, status))
+    assert words in err.hint
+    assert err.describe().endswith(err.hint)
+    assert "report this as a bug" not in err.describe()
+
+
+def test_an_expired_sts_token_reported_as_invalid_parameter_says_so():
+    err = error_from_sdk(client_exception("InvalidParameter", 400, 'The specified parameter "SecurityToken.Expired" '
+                                          "is not valid."))
+    assert "STS security token has expired" in err.hint
+    assert "report this as a bug" not in err.describe()
+    assert "report this as a bug" in error_from_sdk(client_exception("InvalidParameter", 400, "Other.")).describe()
+
+
+@pytest.mark.parametrize(
+    "text, code, words",
+    [
+        ("HTTPSConnectionPool(host='127.0.0.1', port=8765): Max retries exceeded with url: / (Caused by SSLError("
+         "SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)')))", "TlsHandshakeFailed",
+         "https://127.0.0.1:8765"),
+        ("HTTPSConnectionPool(host='ecs.example.com', port=443): Max retries exceeded with url: / (Caused by "
+         "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed "
+         "certificate (_ssl.c:1006)')))", "TlsCertificateInvalid", "https://ecs.example.com:443"),
+        ("HTTPConnectionPool(host='no-such-host.invalid', port=80): Max retries exceeded with url: / (Caused by "
+         "NameResolutionError(\"HTTPConnection(host='no-such-host.invalid', port=80): Failed to resolve "
+         "'no-such-host.invalid' ([Errno -2] Name or service not known)\"))", "ConnectionFailed",
+         "no-such-host.invalid:80: its host name does not resolve (Name or service not known)"),
+        ("HTTPConnectionPool(host='10.255.255.1', port=80): Max retries exceeded with url: / (Caused by "
+         "ConnectTimeoutError(<urllib3.connection.HTTPConnection object at 0x7f>, 'Connection to 10.255.255.1 timed "
+         "out. (connect timeout=5.0)'))", "ConnectionFailed", "10.255.255.1:80: no connection within 5.0 s"),
+        ("HTTPConnectionPool(host='127.0.0.1', port=9): Read timed out. (read timeout=10.0)", "ReadTimeout",
+         "127.0.0.1:9 did not answer within 10.0 s"),
+    ],
+)
+def test_transport_failures_name_the_endpoint_in_plain_words(text, code, words):
+    err = error_from_sdk(transport_exception(text))
+    assert err.code == code
+    assert words in err.message
+    assert "ConnectionPool" not in err.message and "Max retries" not in err.message
+
+
+def test_tls_failures_are_not_retried():
+    for code in ("TlsHandshakeFailed", "TlsCertificateInvalid"):
+        assert not EcsApiError(code, "m").retry_safe and not EcsApiError(code, "m").ambiguous
+
+
+def test_failed_connections_are_retried_for_about_10_seconds_only():
+    clock = Clock()
+    call, calls = failing_then_ok([EcsApiError("ConnectionFailed", "refused") for attempt in range(100)])
+    with pytest.raises(EcsApiError) as raised:
+        policy(clock).run(call, idempotent=False)
+    assert raised.value.retries_exhausted
+    assert clock.now <= 10
+    assert len(calls) < 10
+    clock = Clock()
+    call, calls = failing_then_ok([EcsApiError("Throttling", "slow down") for attempt in range(100)])
+    with pytest.raises(EcsApiError):
+        policy(clock).run(call, idempotent=False)
+    assert clock.now > 10
+
+
+def test_http_error_codes_are_classified_by_their_status():
+    assert EcsApiError("HttpError502", "m", http_status=502).ambiguous
+    assert EcsApiError("HttpError429", "m", http_status=429).retry_safe
+    assert not EcsApiError("HttpError404", "m", http_status=404).ambiguous
+    assert "retry later" in EcsApiError("HttpError503", "m", http_status=503).hint
+    assert "check endpoint" in EcsApiError("HttpError404", "m", http_status=404).hint
