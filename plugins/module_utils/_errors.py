@@ -138,6 +138,14 @@ HINTS = {
     "ReadTimeout": "The ECS endpoint did not answer in time: retry later.",
     "ConnectionLost": "The connection to the ECS endpoint broke before an answer came: retry later.",
     "InvalidNextToken": "ECS paged the ENI list in a loop: retry later, and report it if it persists.",
+    "IncompleteAnswer": (
+        "ECS kept answering AssignIpv6Addresses with fewer items than asked: run the task again, which counts what "
+        "the ENI holds first; report it if it persists."
+    ),
+    "WaitTimeout": (
+        "Raise wait_timeout if ECS is slow to settle or to show the change, or run the task again later; what the "
+        "task changed before it gave up is in the result."
+    ),
     "CredentialsNotFound": (
         "Set access_key_id and access_key_secret (or the ALIBABA_CLOUD_ACCESS_KEY_ID and "
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables), name a profile of the Alibaba Cloud CLI with "

@@ -94,7 +94,8 @@ def test_codes_are_classified_by_code_not_only_status(code, status, safe, ambigu
         "InvalidIp.IpRepeated", "InvalidEniId.NotFound", "InvalidIp.IpUnassigned", "InvalidOperation.InvalidEniType",
         "Forbidden.RegionId", "OperationConflict", "Operation.Conflict", "SignatureDoesNotMatch",
         "InvalidAccessKeyId.NotFound", "Forbidden.RAM", "InvalidIp.Address", "UnsupportedParameter",
-        "InvalidParameter", "InvalidOperation.EniServiceManaged", "InvalidUserType.NotSupported",
+        "InvalidParameter", "InvalidOperation.EniServiceManaged", "InvalidUserType.NotSupported", "IncompleteAnswer",
+        "WaitTimeout",
     ],
 )
 def test_every_documented_code_has_an_actionable_sentence(code):
