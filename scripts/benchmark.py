@@ -62,6 +62,16 @@ print(time.perf_counter() - started)
 IMPORTTIME_SCRIPT = "import ansible_collections.alibabacloud.ecs.plugins.modules.ecs_eni_ipv6"
 
 
+# The API-call cases (check mode, the addresses released of eni-bench002), each run once per read lag.
+API_CALL_CASES = {
+    "no-op": (False, [200]),
+    "check mode": (True, [5]),
+    "1-address release": (False, [5]),
+    "25-address release": (False, list(range(6, 31))),
+}
+API_CALL_LAGS = (0, 2)
+
+
 def address(number, eni=0):
     """Address `number` of ENI number `eni` (each ENI holds its own range: no address is on two ENIs)."""
     return "2408:4005:3a0:a100::%x" % (eni * 256 + number)
@@ -157,10 +167,12 @@ class Bench(object):
         self.control.clear_calls()
         args = dict(self.connection, network_interface_id="eni-bench002", state="absent",
                     ipv6_addresses=[address(number, 2) for number in addresses], _ansible_check_mode=check_mode)
+        started = time.perf_counter()
         self.run_module(args)
+        seconds = time.perf_counter() - started
         actions = [call["action"] for call in self.control.calls()]
         reads = sum(1 for action in actions if action.startswith("Describe"))
-        return reads, len(actions) - reads
+        return reads, len(actions) - reads, seconds
 
     def run_module(self, args):
         path = os.path.join(self.workdir, "args.json")
@@ -250,13 +262,14 @@ def measure(bench, rounds):
         # Interleaved, and the order flips every round, so that drift and warm-up hit all sides alike.
         for name, run in runs if number % 2 == 0 else reversed(runs):
             times[name].append(run())
-    bench.seed()
-    calls = {
-        "no-op": bench.api_calls(False, [200]),
-        "check mode": bench.api_calls(True, [5]),
-        "1-address release": bench.api_calls(False, [5]),
-        "25-address release": bench.api_calls(False, list(range(6, 31))),
-    }
+    calls = dict((name, []) for name in API_CALL_CASES)
+    # ECS reads are eventually consistent: the same tasks again while Describe lags behind each write.
+    for lag in API_CALL_LAGS:
+        bench.seed()
+        bench.control.set_read_lag(lag)
+        for name, (check_mode, numbers) in API_CALL_CASES.items():
+            calls[name].append(bench.api_calls(check_mode, numbers))
+        bench.control.set_read_lag(0)
     imports = {}
     importtime = {}
     for version in bench.envs:
@@ -291,9 +304,9 @@ def report(figures, rounds):
                             "   before %.3fs" % imports["before"] if "before" in imports else ""))
     print("%-46s %10s" % ("module process peak memory (1-address release)", "%.1fMiB" % figures["peak_memory_mib"]))
     print()
-    print("%-46s %6s %7s" % ("API calls", "reads", "writes"))
-    for name, (reads, writes) in figures["api_calls"].items():
-        print("%-46s %6d %7d" % (name, reads, writes))
+    print("%-30s" % "API calls (reads + writes)" + "".join("%24s" % ("read lag %gs" % lag) for lag in API_CALL_LAGS))
+    for name, by_lag in figures["api_calls"].items():
+        print("%-30s" % name + "".join("%24s" % ("%d + %d in %.2fs" % case) for case in by_lag))
     for version, top in sorted(figures["importtime"].items(), reverse=True):
         print()
         print("python -X importtime, one import of the module (%s): %.3fs" % (version, top["module_seconds"]))
