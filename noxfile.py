@@ -218,8 +218,10 @@ def docs_rendered(session):
         _render_docs(session, rendered, collections)
     difference = subprocess.run(["diff", "-ru", DOCS_DIR, str(rendered)], cwd=ROOT, capture_output=True, text=True)
     if difference.returncode:
-        session.error("%s\n%s/ is not what the documentation renders to: run 'make docs' and commit." % (
-            difference.stdout, DOCS_DIR))
+        session.error(
+            "%s\n%s/ is not what the documentation renders to: run 'make docs' and commit."
+            % (difference.stdout, DOCS_DIR)
+        )
     session.log("%s/ is current (%d pages)." % (DOCS_DIR, len(list(rendered.glob("*.rst")))))
 
 
@@ -249,7 +251,9 @@ def changelog_check(session):
     session.run("antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml")
     version = _galaxy_version()
     if "\n  %s:\n" % version not in (ROOT / "changelogs" / "changelog.yaml").read_text(encoding="utf-8"):
-        session.error("changelogs/changelog.yaml has no release %s (galaxy.yml's version): run 'make changelog'." % version)
+        session.error(
+            "changelogs/changelog.yaml has no release %s (galaxy.yml's version): run 'make changelog'." % version
+        )
     with collection_copy() as copy:
         with session.chdir(copy):
             session.run("antsibull-changelog", "generate", silent=True)
@@ -276,9 +280,14 @@ def ansible_lint(session):
     with collection_copy() as copy, session.chdir(copy):
         session.run(_dev_python(session), str(ROOT / "scripts" / "examples_playbooks.py"), str(copy), "lint-examples")
         session.run(
-            "ansible-lint", "--offline", "--profile", "production", "--nocolor",
+            "ansible-lint",
+            "--offline",
+            "--profile",
+            "production",
+            "--nocolor",
             *sorted(str(p.relative_to(copy)) for p in (copy / "lint-examples").glob("*.yml")),
-            "demo/", "tests/integration/targets/",
+            "demo/",
+            "tests/integration/targets/",
             env={"ANSIBLE_COLLECTIONS_PATH": str(copy.parents[2])},
         )
 
@@ -289,8 +298,9 @@ def _bin(name):
 
 
 def _build_tarball(session, dest):
-    session.run(_bin("ansible-galaxy"), "collection", "build", "--force", "--output-path", str(dest), str(ROOT),
-                silent=True)
+    session.run(
+        _bin("ansible-galaxy"), "collection", "build", "--force", "--output-path", str(dest), str(ROOT), silent=True
+    )
     return dest / ("alibabacloud-ecs-%s.tar.gz" % _galaxy_version())
 
 
@@ -313,11 +323,22 @@ docs/docsite/links.yml docs/docsite/extra-docs.yml docs/docsite/rst/guide.rst"""
 def _ad_hoc(session, collections, module, args, cwd, *options):
     """Run MODULE on localhost with only COLLECTIONS on the collections path; return its result."""
     output = session.run(
-        _bin("ansible"), "localhost", *options, "-e", "ansible_python_interpreter=%s" % sys.executable,
-        "-m", module, "-a", args,
-        env={"ANSIBLE_COLLECTIONS_PATH": str(collections), "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-             "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-             "ANSIBLE_NOCOLOR": "true"},
+        _bin("ansible"),
+        "localhost",
+        *options,
+        "-e",
+        "ansible_python_interpreter=%s" % sys.executable,
+        "-m",
+        module,
+        "-a",
+        args,
+        env={
+            "ANSIBLE_COLLECTIONS_PATH": str(collections),
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "ANSIBLE_NOCOLOR": "true",
+        },
         silent=True,
     )
     try:
@@ -337,35 +358,71 @@ def tarball(session):
         session.log("%s: %d entries, %d KiB" % (built.name, len(files), built.stat().st_size // 1024))
         carried = [name for name in files if DEV_FILES.search(name)]
         if carried:
-            session.error("The tarball carries development files (add them to build_ignore in galaxy.yml): %s" % carried)
+            session.error(
+                "The tarball carries development files (add them to build_ignore in galaxy.yml): %s" % carried
+            )
         lacking = [name for name in REQUIRED_FILES if name not in files]
         if lacking:
             session.error("The tarball lacks %s." % ", ".join(lacking))
 
         installed = work / "installed"
-        session.run(_bin("ansible-galaxy"), "collection", "install", "--offline", "--force", "-p", str(installed),
-                    str(built), env={"ANSIBLE_COLLECTIONS_PATH": str(installed)}, silent=True)
+        session.run(
+            _bin("ansible-galaxy"),
+            "collection",
+            "install",
+            "--offline",
+            "--force",
+            "-p",
+            str(installed),
+            str(built),
+            env={"ANSIBLE_COLLECTIONS_PATH": str(installed)},
+            silent=True,
+        )
         with session.chdir(work):
-            listed = session.run(_bin("ansible-galaxy"), "collection", "list", "alibabacloud.ecs",
-                                 env={"ANSIBLE_COLLECTIONS_PATH": str(installed)}, silent=True)
+            listed = session.run(
+                _bin("ansible-galaxy"),
+                "collection",
+                "list",
+                "alibabacloud.ecs",
+                env={"ANSIBLE_COLLECTIONS_PATH": str(installed)},
+                silent=True,
+            )
             if str(installed / "ansible_collections") not in listed:
                 session.error("ansible-galaxy does not list the installed copy:\n%s" % listed)
-            doc = session.run(_bin("ansible-doc"), "alibabacloud.ecs.ecs_eni_ipv6",
-                              env={"ANSIBLE_COLLECTIONS_PATH": str(installed)}, silent=True)
+            doc = session.run(
+                _bin("ansible-doc"),
+                "alibabacloud.ecs.ecs_eni_ipv6",
+                env={"ANSIBLE_COLLECTIONS_PATH": str(installed)},
+                silent=True,
+            )
             if "IPv6 addresses" not in doc:
                 session.error("ansible-doc cannot show alibabacloud.ecs.ecs_eni_ipv6 from the installed copy.")
 
             with emulator(demo_seed=True) as emu:
                 connection = "region=%s endpoint=%s access_key_id=%s access_key_secret=%s" % (
-                    emu.region, emu.url, emu.access_key_id, emu.access_key_secret)
-                result = _ad_hoc(session, installed, "alibabacloud.ecs.ecs_eni_ipv6_info",
-                                 "network_interface_ids=eni-demo0001 " + connection, work)
+                    emu.region,
+                    emu.url,
+                    emu.access_key_id,
+                    emu.access_key_secret,
+                )
+                result = _ad_hoc(
+                    session,
+                    installed,
+                    "alibabacloud.ecs.ecs_eni_ipv6_info",
+                    "network_interface_ids=eni-demo0001 " + connection,
+                    work,
+                )
                 eni = result["network_interfaces"][0]
                 if eni["network_interface_id"] != "eni-demo0001" or len(eni["ipv6_addresses"]) != 12:
                     session.error("ecs_eni_ipv6_info from the installed copy: %s" % result)
-                result = _ad_hoc(session, installed, "alibabacloud.ecs.ecs_eni_ipv6",
-                                 "network_interface_id=eni-demo0001 state=absent ipv6_addresses=2408:4005:3a0:a100::5 "
-                                 + connection, work, "--check")
+                result = _ad_hoc(
+                    session,
+                    installed,
+                    "alibabacloud.ecs.ecs_eni_ipv6",
+                    "network_interface_id=eni-demo0001 state=absent ipv6_addresses=2408:4005:3a0:a100::5 " + connection,
+                    work,
+                    "--check",
+                )
                 if not result["changed"] or result["released_ipv6_addresses"] != ["2408:4005:3a0:a100::5"]:
                     session.error("ecs_eni_ipv6 --check from the installed copy: %s" % result)
         session.log("Installed offline from the tarball; ansible-doc and both modules work from the installed copy.")
@@ -390,28 +447,65 @@ def execution_environment(session):
             session.error("meta/ee-requirements.txt differs from requirements.txt.")
         collections = work / "collections"
         installed = collections / "ansible_collections" / "alibabacloud" / "ecs"
-        session.run(_bin("ansible-galaxy"), "collection", "install", "--offline", "--force", "-p", str(collections),
-                    str(built), env={"ANSIBLE_COLLECTIONS_PATH": str(collections)}, silent=True)
-        session.run("python", "-c", "import sys, yaml\n"
-                    "from ansible_builder.ee_schema import validate_schema\n"
-                    "definition = yaml.safe_load(open(sys.argv[1]))\n"
-                    "assert definition.get('version') == 3, 'version: 3 expected'\n"
-                    "validate_schema(definition)", str(installed / "meta" / "execution-environment.yml"))
+        session.run(
+            _bin("ansible-galaxy"),
+            "collection",
+            "install",
+            "--offline",
+            "--force",
+            "-p",
+            str(collections),
+            str(built),
+            env={"ANSIBLE_COLLECTIONS_PATH": str(collections)},
+            silent=True,
+        )
+        session.run(
+            "python",
+            "-c",
+            "import sys, yaml\n"
+            "from ansible_builder.ee_schema import validate_schema\n"
+            "definition = yaml.safe_load(open(sys.argv[1]))\n"
+            "assert definition.get('version') == 3, 'version: 3 expected'\n"
+            "validate_schema(definition)",
+            str(installed / "meta" / "execution-environment.yml"),
+        )
         # What the build stage of every EE that includes the collection does with meta/execution-environment.yml.
-        session.run("ansible-builder", "introspect", "--write-pip", str(work / "pip.txt"), "--write-bindep",
-                    str(work / "bindep.txt"), str(collections), silent=True)
-        introspected = sorted(line.replace("  # from collection alibabacloud.ecs", "").strip()
-                              for line in (work / "pip.txt").read_text(encoding="utf-8").splitlines() if line.strip())
+        session.run(
+            "ansible-builder",
+            "introspect",
+            "--write-pip",
+            str(work / "pip.txt"),
+            "--write-bindep",
+            str(work / "bindep.txt"),
+            str(collections),
+            silent=True,
+        )
+        introspected = sorted(
+            line.replace("  # from collection alibabacloud.ecs", "").strip()
+            for line in (work / "pip.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        )
         if introspected != wanted:
             session.error("ansible-builder introspect found %s, not %s." % (introspected, wanted))
         # ansible-builder create writes a build context and needs neither a container engine nor the network: first
         # the collection's own file as the definition (its paths are relative to the collection's root) ...
         shutil.copyfile(installed / "meta" / "execution-environment.yml", installed / "execution-environment.yml")
-        session.run("ansible-builder", "create", "--file", str(installed / "execution-environment.yml"),
-                    "--context", str(work / "context-own"), "--output-filename", "Containerfile", silent=True)
+        session.run(
+            "ansible-builder",
+            "create",
+            "--file",
+            str(installed / "execution-environment.yml"),
+            "--context",
+            str(work / "context-own"),
+            "--output-filename",
+            "Containerfile",
+            silent=True,
+        )
         (installed / "execution-environment.yml").unlink()
         for name in ("requirements.txt", "bindep.txt"):
-            if (installed / "meta" / ("ee-" + name)).read_bytes() != (work / "context-own" / "_build" / name).read_bytes():
+            if (installed / "meta" / ("ee-" + name)).read_bytes() != (
+                work / "context-own" / "_build" / name
+            ).read_bytes():
                 session.error("ansible-builder create did not take meta/ee-%s." % name)
         # ... then an EE that installs the collection from its tarball, as a user would build one for AWX.
         definition = work / "definition"
@@ -421,20 +515,36 @@ def execution_environment(session):
             "---\nversion: 3\nimages:\n  base_image:\n    name: quay.io/ansible/awx-ee:latest\n"
             "dependencies:\n  galaxy:\n    collections:\n      - name: /build/collections/%s\n        type: file\n"
             "additional_build_files:\n  - src: %s\n    dest: collections\noptions:\n  skip_ansible_check: true\n"
-            % (built.name, built.name), encoding="utf-8")
-        session.run("ansible-builder", "create", "--file", str(definition / "execution-environment.yml"),
-                    "--context", str(work / "context"), "--output-filename", "Containerfile", silent=True)
+            % (built.name, built.name),
+            encoding="utf-8",
+        )
+        session.run(
+            "ansible-builder",
+            "create",
+            "--file",
+            str(definition / "execution-environment.yml"),
+            "--context",
+            str(work / "context"),
+            "--output-filename",
+            "Containerfile",
+            silent=True,
+        )
         containerfile = (work / "context" / "Containerfile").read_text(encoding="utf-8")
         if not (work / "context" / "_build" / "collections" / built.name).is_file() or not re.search(
-                r"ansible-galaxy collection install .*-r requirements.yml", containerfile):
+            r"ansible-galaxy collection install .*-r requirements.yml", containerfile
+        ):
             session.error("The Containerfile does not install the collection from its tarball.")
         session.log("ansible-builder introspect and create: both build contexts written.")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-CLOUD_SETTINGS = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_REGION_ID",
-                  "ECS_TEST_ENI_ID")
+CLOUD_SETTINGS = (
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_REGION_ID",
+    "ECS_TEST_ENI_ID",
+)
 
 
 def _run_cloud(session, env):
@@ -444,9 +554,11 @@ def _run_cloud(session, env):
     """
     missing = [name for name in CLOUD_SETTINGS if not env.get(name)]
     if missing:
-        session.log("test-cloud: SKIPPED, no real-cloud settings: %s not set. It runs the integration targets "
-                    "against Alibaba Cloud on one existing test ENI, whose IPv6 addresses it changes and then "
-                    "restores; see CONTRIBUTING.md." % " ".join(missing))
+        session.log(
+            "test-cloud: SKIPPED, no real-cloud settings: %s not set. It runs the integration targets "
+            "against Alibaba Cloud on one existing test ENI, whose IPv6 addresses it changes and then "
+            "restores; see CONTRIBUTING.md." % " ".join(missing)
+        )
         return False
     if not re.match(r"^eni-[a-z0-9]+$", env["ECS_TEST_ENI_ID"]):
         session.error("ECS_TEST_ENI_ID=%s is not an ENI id such as eni-bp1a2b3c4d5e6f7g8h9i." % env["ECS_TEST_ENI_ID"])
@@ -457,8 +569,10 @@ def _run_cloud(session, env):
         "alibabacloud_access_key_secret": env["ALIBABA_CLOUD_ACCESS_KEY_SECRET"],
         "alibabacloud_test_eni_id": env["ECS_TEST_ENI_ID"],
     }
-    for key, name in (("alibabacloud_security_token", "ALIBABA_CLOUD_SECURITY_TOKEN"),
-                      ("alibabacloud_endpoint", "ALIBABA_CLOUD_ECS_ENDPOINT")):
+    for key, name in (
+        ("alibabacloud_security_token", "ALIBABA_CLOUD_SECURITY_TOKEN"),
+        ("alibabacloud_endpoint", "ALIBABA_CLOUD_ECS_ENDPOINT"),
+    ):
         if env.get(name):
             config[key] = env[name]
     with collection_copy() as copy:
@@ -466,12 +580,18 @@ def _run_cloud(session, env):
         # The settings hold the secret: readable by this user only, and gone with the copy.
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
             json.dump(config, handle)
-        session.log("Running the integration targets against %s in %s, on %s only." % (
-            env.get("ALIBABA_CLOUD_ECS_ENDPOINT") or "Alibaba Cloud", config["alibabacloud_region"],
-            config["alibabacloud_test_eni_id"]))
+        session.log(
+            "Running the integration targets against %s in %s, on %s only."
+            % (
+                env.get("ALIBABA_CLOUD_ECS_ENDPOINT") or "Alibaba Cloud",
+                config["alibabacloud_region"],
+                config["alibabacloud_test_eni_id"],
+            )
+        )
         with session.chdir(copy):
-            session.run(_bin("ansible-test"), "integration", "--local", "--color", "no", "--python-interpreter",
-                        sys.executable)
+            session.run(
+                _bin("ansible-test"), "integration", "--local", "--color", "no", "--python-interpreter", sys.executable
+            )
     return True
 
 
@@ -486,20 +606,31 @@ def test_cloud(session):
 def cloud_rehearsal(session):
     """test-cloud end to end against the emulator (never anything but loopback), then its skip path."""
     with emulator(demo_seed=True) as emu:
-        ran = _run_cloud(session, {
-            "ALIBABA_CLOUD_ACCESS_KEY_ID": emu.access_key_id, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": emu.access_key_secret,
-            "ALIBABA_CLOUD_REGION_ID": emu.region, "ECS_TEST_ENI_ID": "eni-demo0001",
-            "ALIBABA_CLOUD_ECS_ENDPOINT": emu.url,
-        })
+        ran = _run_cloud(
+            session,
+            {
+                "ALIBABA_CLOUD_ACCESS_KEY_ID": emu.access_key_id,
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET": emu.access_key_secret,
+                "ALIBABA_CLOUD_REGION_ID": emu.region,
+                "ECS_TEST_ENI_ID": "eni-demo0001",
+                "ALIBABA_CLOUD_ECS_ENDPOINT": emu.url,
+            },
+        )
         calls = [call["action"] for call in emu.control.calls()]
     if not ran or "AssignIpv6Addresses" not in calls or "UnassignIpv6Addresses" not in calls:
         session.error("The rehearsal did not assign and release on the emulator: %s" % calls)
     env = {name: value for name, value in os.environ.items() if name not in CLOUD_SETTINGS}
-    skipped = subprocess.run([sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "test-cloud"],
-                             env=env, capture_output=True, text=True, cwd=ROOT)
+    skipped = subprocess.run(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "test-cloud"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if skipped.returncode or "SKIPPED" not in skipped.stdout + skipped.stderr:
-        session.error("nox -s test-cloud without settings did not say it skipped:\n%s%s" % (
-            skipped.stdout, skipped.stderr))
+        session.error(
+            "nox -s test-cloud without settings did not say it skipped:\n%s%s" % (skipped.stdout, skipped.stderr)
+        )
     session.log("test-cloud rehearsed on the emulator (%d API calls); without settings it skips." % len(calls))
 
 
@@ -508,11 +639,21 @@ def demo(session):
     """make demo: release IPv6 addresses on the emulator's demo ENI (check mode, a real release, a re-run)."""
     with _collections_path() as collections, emulator(demo_seed=True) as emu:
         session.log("ECS emulator listening on %s (demo ENIs seeded)" % emu.url)
-        session.run(_bin("ansible-playbook"), str(ROOT / "demo" / "release_ipv6.yml"),
-                    "-e", "ecs_endpoint=%s" % emu.url, "-e", "ecs_access_key_id=%s" % emu.access_key_id,
-                    "-e", "ecs_access_key_secret=%s" % emu.access_key_secret,
-                    env={"ANSIBLE_COLLECTIONS_PATH": collections, "ANSIBLE_LOCALHOST_WARNING": "false",
-                         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false"})
+        session.run(
+            _bin("ansible-playbook"),
+            str(ROOT / "demo" / "release_ipv6.yml"),
+            "-e",
+            "ecs_endpoint=%s" % emu.url,
+            "-e",
+            "ecs_access_key_id=%s" % emu.access_key_id,
+            "-e",
+            "ecs_access_key_secret=%s" % emu.access_key_secret,
+            env={
+                "ANSIBLE_COLLECTIONS_PATH": collections,
+                "ANSIBLE_LOCALHOST_WARNING": "false",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            },
+        )
         print("\nAPI calls the emulator received (the three module runs: check mode, release, re-run):")
         for call in emu.control.calls():
             items = [value for key, value in sorted(call["params"].items()) if key.startswith("Ipv6Address.")]

@@ -8,12 +8,11 @@ places this file in ansible-test's cache when no real one is there. It installs 
 ansible-test asks for from the package index, using the pip wheel that ships with CPython's ensurepip.
 """
 
+import ensurepip
 import glob
 import os
 import runpy
 import sys
-
-import ensurepip
 
 GET_PIP_ONLY_OPTIONS = ("--no-setuptools", "--no-wheel")
 
