@@ -278,7 +278,13 @@ def ansible_lint(session):
     _install_tools(session, "ansible-core", "ansible-lint")
     # ansible-lint reads only files inside the project: the examples are written into a copy.
     with collection_copy() as copy, session.chdir(copy):
-        session.run(_dev_python(session), str(ROOT / "scripts" / "examples_playbooks.py"), str(copy), "lint-examples")
+        session.run(
+            _dev_python(session),
+            str(ROOT / "scripts" / "examples_playbooks.py"),
+            str(copy),
+            "lint-examples",
+            external=True,
+        )
         session.run(
             "ansible-lint",
             "--offline",
@@ -354,7 +360,8 @@ def tarball(session):
     try:
         built = _build_tarball(session, work)
         files = subprocess.run(["tar", "-tzf", str(built)], capture_output=True, text=True, check=True).stdout
-        files = [name.strip("./").rstrip("/") for name in files.split("\n") if name.strip("./")]
+        files = [name[2:].rstrip("/") if name.startswith("./") else name.rstrip("/") for name in files.split("\n")]
+        files = [name for name in files if name and name != "."]
         session.log("%s: %d entries, %d KiB" % (built.name, len(files), built.stat().st_size // 1024))
         carried = [name for name in files if DEV_FILES.search(name)]
         if carried:
