@@ -1,15 +1,28 @@
-# The two commands a newcomer needs: `make demo` and `make test`. Each builds .venv itself.
+# `make demo` and `make test` are the two commands of README.md; CONTRIBUTING.md tells the rest. Each target first
+# builds .venv from requirements-dev.txt (the SDK, ansible-core, pytest, nox and antsibull-nox); nox runs the checks
+# (noxfile.py, antsibull-nox.toml), each in an environment of its own under .nox/.
 PYTHON ?= python3
 VENV ?= .venv
+# make test SESSIONS="lint ansible-test-units-2.19": some nox sessions only (`make sessions` lists them).
+SESSIONS ?= $(TEST_STAGES)
+# make emulator PORT=8080: a fixed port (default: a free one).
+PORT ?= 0
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+NOX := $(VENV)/bin/nox --no-color
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ALIBABA_CLOUD_ECS_METADATA_DISABLED := true
 
-.PHONY: demo test venv emulator benchmark build clean docs changelog lint test-cloud
+.PHONY: demo test venv sessions emulator benchmark build docs changelog lint format test-cloud clean
 
 demo: $(STAMP)
-	VENV=$(VENV) bash scripts/demo.sh
+	$(NOX) -s demo
 
+# CI=true: antsibull-nox's formatters check instead of rewriting, and a missing Python fails instead of skipping.
 test: $(STAMP)
-	VENV=$(VENV) bash scripts/test.sh
+	CI=true $(NOX) $(if $(strip $(SESSIONS)),-s $(SESSIONS))
+
+sessions: $(STAMP)
+	$(NOX) -l
 
 venv: $(STAMP)
 
@@ -19,36 +32,36 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Start the ECS emulator by hand, with the demo ENIs, until Ctrl-C.
+# The ECS emulator with the demo ENIs, until Ctrl-C.
 emulator: $(STAMP)
-	PYTHONPATH=tests/emulator $(VENV)/bin/python -m ecs_emulator --demo-seed
+	PYTHONPATH=tests/emulator $(VENV)/bin/python -m ecs_emulator --host 127.0.0.1 --port $(PORT) --demo-seed
 
 # Side-by-side figures: module versus ping, the SDK floor, API calls, import time and memory.
 benchmark: $(STAMP)
-	ALIBABA_CLOUD_ECS_METADATA_DISABLED=true $(VENV)/bin/python scripts/benchmark.py $(BENCH_ARGS)
+	$(VENV)/bin/python scripts/benchmark.py $(BENCH_ARGS)
 
-# Build the collection tarball into build/.
+# The collection tarball, into build/.
 build: $(STAMP)
-	mkdir -p build
 	$(VENV)/bin/ansible-galaxy collection build --force --output-path build .
 
-# Render the module pages into docs/modules/ again (antsibull-docs, in .venv-tools); commit what changes.
+# Render docs/modules/ again; fold changelogs/fragments/ into CHANGELOG.rst. Commit what changes.
 docs: $(STAMP)
-	VENV=$(VENV) bash scripts/ecosystem.sh docs
+	$(NOX) -s docs
 
-# Fold changelogs/fragments/ into the release of galaxy.yml's version and render CHANGELOG.rst again.
 changelog: $(STAMP)
-	VENV=$(VENV) bash scripts/ecosystem.sh changelog
+	$(NOX) -s changelog
 
-# ansible-lint, production profile: the modules' EXAMPLES, demo/ and the integration targets.
 lint: $(STAMP)
-	VENV=$(VENV) bash scripts/ecosystem.sh lint
+	CI=true $(NOX) -s lint ansible-lint
 
-# The integration targets against Alibaba Cloud, on the one test ENI named by ECS_TEST_ENI_ID (see README.md);
-# without ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_REGION_ID and ECS_TEST_ENI_ID
-# it says so and does nothing. Never part of `make test`.
-test-cloud:
-	VENV=$(VENV) bash scripts/test_cloud.sh
+# black and isort, rewriting the files.
+format: $(STAMP)
+	$(NOX) -s formatters
+
+# The integration targets against Alibaba Cloud, on the one test ENI named by ECS_TEST_ENI_ID (CONTRIBUTING.md);
+# without the settings it says so and does nothing. Never part of `make test`.
+test-cloud: $(STAMP)
+	$(NOX) -s test-cloud
 
 clean:
-	rm -rf build tests/output
+	rm -rf build tests/output .nox

@@ -206,6 +206,12 @@ def _render_docs(session, dest, collections):
         env={"ANSIBLE_COLLECTIONS_PATH": collections},
         silent=True,
     )
+    # antsibull-docs also copies the guide into docsite/; it stays once in the repository, where extra-docs.yml has it.
+    shutil.rmtree(dest / "docsite")
+    index = dest / "index.rst"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("<docsite/guide.rst>", "<../docsite/rst/guide.rst>"), encoding="utf-8"
+    )
 
 
 @nox.session(name="docs-rendered", default=True)
@@ -305,7 +311,15 @@ def _bin(name):
 
 def _build_tarball(session, dest):
     session.run(
-        _bin("ansible-galaxy"), "collection", "build", "--force", "--output-path", str(dest), str(ROOT), silent=True
+        _bin("ansible-galaxy"),
+        "collection",
+        "build",
+        "--force",
+        "--output-path",
+        str(dest),
+        str(ROOT),
+        silent=True,
+        external=True,
     )
     return dest / ("alibabacloud-ecs-%s.tar.gz" % _galaxy_version())
 
@@ -465,6 +479,7 @@ def execution_environment(session):
             str(built),
             env={"ANSIBLE_COLLECTIONS_PATH": str(collections)},
             silent=True,
+            external=True,
         )
         session.run(
             "python",
