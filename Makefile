@@ -18,8 +18,24 @@ demo: $(STAMP)
 	$(NOX) -s demo
 
 # CI=true: antsibull-nox's formatters check instead of rewriting, and a missing Python fails instead of skipping.
+# Without SESSIONS, every default session runs, in two lanes at once (each with its own HOME under .nox/): lane B
+# takes the sessions below, lane A all the others that `nox -l` selects.
+LANE_B := ansible-test-sanity-2.21 ansible-test-units-2.21 ansible-test-integration-2.21 emulator-tests reliability ee
 test: $(STAMP)
-	CI=true $(NOX) $(if $(strip $(SESSIONS)),-s $(SESSIONS))
+ifeq ($(strip $(SESSIONS)),)
+	@$(MAKE) --no-print-directory -j2 --output-sync=line test-lane-a test-lane-b
+else
+	CI=true $(NOX) -s $(SESSIONS)
+endif
+
+.PHONY: test-lane-a test-lane-b
+test-lane-a: $(STAMP)
+	CI=true ECS_NOX_HOME=home-a $(NOX) -s $$($(NOX) -l --json | $(VENV)/bin/python -c \
+		'import json, sys; print(" ".join(s["session"] for s in json.load(sys.stdin) if s["session"] not in sys.argv[1:]))' \
+		$(LANE_B))
+
+test-lane-b: $(STAMP)
+	CI=true ECS_NOX_HOME=home-b $(NOX) -s $(LANE_B)
 
 sessions: $(STAMP)
 	$(NOX) -l

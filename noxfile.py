@@ -34,14 +34,15 @@ EMULATOR_REGION = "cn-hangzhou"
 
 
 def _isolate_home():
-    """Give every session the run's own HOME (.nox/home), keeping the user's pip cache and configuration.
+    """Give every session the run's own HOME (.nox/home, or .nox/$ECS_NOX_HOME), keeping the user's pip cache and
+    configuration.
 
     ansible-test bootstraps pip in its virtual environments with a script it downloads from
     ci-files.testing.ansible.com into ~/.ansible/test/cache; where that host is out of reach, the ansible-test
     sessions put scripts/ansible_test_get_pip.py there instead. With this HOME that happens in .nox/home, never
     in the user's ~/.ansible, and so do ansible's own temporary files and collections.
     """
-    home = ROOT / ".nox" / "home"
+    home = ROOT / ".nox" / os.environ.get("ECS_NOX_HOME", "home")
     if Path(os.environ.get("HOME", "")) == home:
         return
     real_home = Path.home()
@@ -98,6 +99,11 @@ def _provide_pip_bootstrap():
                 shutil.copyfile(ROOT / "scripts" / "ansible_test_get_pip.py", target)
 
 
+def _drop_ansible_test_environments():
+    """Keep ansible-test's environments (tests/output/.tmp) out of what antsibull-nox copies back into the checkout."""
+    shutil.rmtree(Path("tests", "output", ".tmp"), ignore_errors=True)
+
+
 # The ansible-test matrix: ansible-core 2.19 on Python 3.11, and the newest ansible-core on the newest Python here.
 # Each runs in antsibull-nox's copy of the collection inside an ansible_collections tree, in virtual environments
 # that ansible-test makes (--venv); the integration targets start the emulator themselves (setup_ecs_emulator).
@@ -117,6 +123,7 @@ for core, python, every_python in MATRIX:
             ansible_core_version=core,
             ansible_core_source="pypi",
             callback_before=_provide_pip_bootstrap,
+            callback_after=_drop_ansible_test_environments,
         )
 
 
