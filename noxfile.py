@@ -58,12 +58,20 @@ def _isolate_home():
 
 
 def _add_other_pythons_to_path():
-    """Put each pyenv Python on PATH (shims dropped), so ansible-test sanity checks the modules on all of them."""
+    """Put each pyenv Python on PATH (shims dropped), so ansible-test sanity checks the modules on all of them.
+
+    Newest first: where a session's ansible-core allows several Pythons and nox's own does not qualify, nox takes
+    the first it finds, which is then the newest.
+    """
     try:
         root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return
-    versions = sorted(Path(root, "versions").glob("3.*/bin"))
+    versions = sorted(
+        Path(root, "versions").glob("3.*/bin"),
+        key=lambda path: tuple(int(part) for part in re.findall(r"\d+", path.parent.name)),
+        reverse=True,
+    )
     paths = [p for p in os.environ.get("PATH", "").split(os.pathsep) if not p.endswith("/shims")]
     os.environ["PATH"] = os.pathsep.join(paths + [str(p) for p in versions if str(p) not in paths])
 
@@ -163,14 +171,9 @@ def collection_copy():
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _dev_python(session):
-    """The Python of the development environment (.venv) that runs nox: it has ansible-core, the SDK and pytest."""
-    return sys.executable
-
-
 def _pytest(session, path):
-    # pytest's exit code 5 (no test collected) fails the session like any other non-zero code.
-    session.run(_dev_python(session), "-m", "pytest", path, "-q", "-p", "no:cacheprovider", *session.posargs)
+    # .venv's pytest; its exit code 5 (no test collected) fails the session like any other non-zero code.
+    session.run(sys.executable, "-m", "pytest", path, "-q", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session(name="emulator-tests", python=False, default=True)
@@ -302,7 +305,7 @@ def ansible_lint(session):
     # ansible-lint reads only files inside the project: the examples are written into a copy.
     with collection_copy() as copy, session.chdir(copy):
         session.run(
-            _dev_python(session),
+            sys.executable,
             str(ROOT / "scripts" / "examples_playbooks.py"),
             str(copy),
             "lint-examples",
