@@ -4,7 +4,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 # make test SESSIONS="lint ansible-test-units-2.19": some nox sessions only (`make sessions` lists them).
-SESSIONS ?= $(TEST_STAGES)
+SESSIONS ?=
+ifdef TEST_STAGES
+$(error TEST_STAGES is gone: name nox sessions instead, e.g. make test SESSIONS="ansible-test-units-2.19"; make sessions lists them)
+endif
 # make emulator PORT=8080: a fixed port (default: a free one).
 PORT ?= 0
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
