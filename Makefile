@@ -21,24 +21,29 @@ demo: $(STAMP)
 	$(NOX) -s demo
 
 # CI=true: antsibull-nox's formatters check instead of rewriting, and a missing Python fails instead of skipping.
-# Without SESSIONS, every default session runs, in two lanes at once (each with its own HOME under .nox/): lane B
-# takes the sessions below, lane A all the others that `nox -l` selects.
-LANE_B := ansible-test-sanity-2.21 ansible-test-units-2.21 ansible-test-integration-2.21 emulator-tests reliability ee
+# Without SESSIONS, every default session runs, in three lanes at once, each with its own HOME under .nox/: lane B
+# takes the newest ansible-core's matrix and the execution environment, lane C the emulator's tests and the
+# reliability suite (which mostly wait on timeouts and backoff), lane A all the others that `nox -l` selects.
+LANE_B := ansible-test-sanity-2.21 ansible-test-units-2.21 ansible-test-integration-2.21 ee
+LANE_C := emulator-tests reliability
 test: $(STAMP)
 ifeq ($(strip $(SESSIONS)),)
-	@$(MAKE) --no-print-directory -j2 --output-sync=line test-lane-a test-lane-b
+	@$(MAKE) --no-print-directory -j3 --output-sync=line test-lane-a test-lane-b test-lane-c
 else
 	CI=true $(NOX) -s $(SESSIONS)
 endif
 
-.PHONY: test-lane-a test-lane-b
+.PHONY: test-lane-a test-lane-b test-lane-c
 test-lane-a: $(STAMP)
 	CI=true ECS_NOX_HOME=home-a $(NOX) -s $$($(NOX) -l --json | $(VENV)/bin/python -c \
 		'import json, sys; print(" ".join(s["session"] for s in json.load(sys.stdin) if s["session"] not in sys.argv[1:]))' \
-		$(LANE_B))
+		$(LANE_B) $(LANE_C))
 
 test-lane-b: $(STAMP)
 	CI=true ECS_NOX_HOME=home-b $(NOX) -s $(LANE_B)
+
+test-lane-c: $(STAMP)
+	CI=true ECS_NOX_HOME=home-c $(NOX) -s $(LANE_C)
 
 sessions: $(STAMP)
 	$(NOX) -l
