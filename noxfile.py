@@ -207,39 +207,41 @@ def _collections_path():
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _render_docs(session, dest, collections):
+def _render_docs(session):
+    """The module pages as antsibull-docs renders them (simplified RST, which GitHub shows), in a directory of the
+    session's; the guide stays once, in docs/docsite/rst/, where extra-docs.yml lists it and the index links to it."""
+    _install_tools(session, "ansible-core", "antsibull-docs", "antsibull-docs-parser")
+    dest = Path(session.create_tmp()) / "rendered"
+    shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(mode=0o755, parents=True)
-    session.run(
-        "antsibull-docs",
-        "collection",
-        "--use-current",
-        "--squash-hierarchy",
-        "--output-format",
-        "simplified-rst",
-        "--no-add-antsibull-docs-version",
-        "--fail-on-error",
-        "--dest-dir",
-        str(dest),
-        "alibabacloud.ecs",
-        env={"ANSIBLE_COLLECTIONS_PATH": collections},
-        silent=True,
-    )
-    # antsibull-docs also copies the guide into docsite/; it stays once in the repository, where extra-docs.yml has it.
+    with _collections_path() as collections:
+        session.run(
+            "antsibull-docs",
+            "collection",
+            "--use-current",
+            "--squash-hierarchy",
+            "--output-format",
+            "simplified-rst",
+            "--no-add-antsibull-docs-version",
+            "--fail-on-error",
+            "--dest-dir",
+            str(dest),
+            "alibabacloud.ecs",
+            env={"ANSIBLE_COLLECTIONS_PATH": collections},
+            silent=True,
+        )
     shutil.rmtree(dest / "docsite")
     index = dest / "index.rst"
     index.write_text(
         index.read_text(encoding="utf-8").replace("<docsite/guide.rst>", "<../docsite/rst/guide.rst>"), encoding="utf-8"
     )
+    return dest
 
 
 @nox.session(name="docs-rendered", default=True)
 def docs_rendered(session):
     """docs/modules/ is what the modules' documentation renders to (antsibull-docs, pinned in requirements-tools.txt)."""
-    _install_tools(session, "ansible-core", "antsibull-docs", "antsibull-docs-parser")
-    with _collections_path() as collections:
-        rendered = Path(session.create_tmp()) / "rendered"
-        shutil.rmtree(rendered, ignore_errors=True)
-        _render_docs(session, rendered, collections)
+    rendered = _render_docs(session)
     difference = subprocess.run(
         ["diff", "-ru", DOCS_DIR, str(rendered)], cwd=ROOT, capture_output=True, text=True, check=False
     )
@@ -254,11 +256,7 @@ def docs_rendered(session):
 @nox.session(name="docs", default=False)
 def docs(session):
     """Render docs/modules/ again from the modules' documentation (make docs); commit what changes."""
-    _install_tools(session, "ansible-core", "antsibull-docs", "antsibull-docs-parser")
-    with _collections_path() as collections:
-        rendered = Path(session.create_tmp()) / "rendered"
-        shutil.rmtree(rendered, ignore_errors=True)
-        _render_docs(session, rendered, collections)
+    rendered = _render_docs(session)
     shutil.rmtree(ROOT / DOCS_DIR)
     shutil.copytree(rendered, ROOT / DOCS_DIR)
     session.log("Rendered %d pages into %s/." % (len(list(rendered.glob("*.rst"))), DOCS_DIR))
