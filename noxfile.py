@@ -601,7 +601,7 @@ def _run_cloud(session, env):
         )
         return False
     if not re.match(r"^eni-[a-z0-9]+$", env["ECS_TEST_ENI_ID"]):
-        session.error("ECS_TEST_ENI_ID=%s is not an ENI id such as eni-bp1a2b3c4d5e6f7g8h9i." % env["ECS_TEST_ENI_ID"])
+        session.error("ECS_TEST_ENI_ID=%s is not an ENI id such as eni-bp1a2b3c4d5e6f7g8h9i" % env["ECS_TEST_ENI_ID"])
     config = {
         "alibabacloud_test_target": "cloud",
         "alibabacloud_region": env["ALIBABA_CLOUD_REGION_ID"],
