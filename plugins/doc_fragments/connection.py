@@ -2,10 +2,6 @@
 # Copyright: alibabacloud.ecs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class ModuleDocFragment(object):
     """The connection and credential options every module of this collection shares."""

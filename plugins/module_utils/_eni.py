@@ -7,9 +7,6 @@
 Private to the alibabacloud.ecs collection: not a public API, may change without notice.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import hashlib
 import ipaddress

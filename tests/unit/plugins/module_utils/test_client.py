@@ -3,9 +3,6 @@
 """EcsClient sends every action through the ECS SDK client's *_with_options method with its request model; the
 models load on first use, as the very classes of the plain import; connect() leaves the endpoint to the SDK."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import os

@@ -3,9 +3,6 @@
 """Failures a user can act on, through the real SDK against throwaway servers on 127.0.0.1: a wrong scheme, a
 closed port, answers that are not JSON; and the credential messages."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import os

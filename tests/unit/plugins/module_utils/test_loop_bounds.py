@@ -5,9 +5,6 @@
 The clock stands still and sleeping takes no time, so only a loop's own bound can end it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import pytest
 
