@@ -67,7 +67,7 @@ def test_unending_slow_answers_on_read(scenario):
 
 
 @pytest.mark.duration(8)
-def test_unending_server_error_on_release(scenario):
+def test_unending_server_error_on_release(scenario, lag):
     """A release is not retried blindly (its outcome is unknown): it is re-read and sent again, a bounded number
     of times."""
     scenario.seed().fault(action="UnassignIpv6Addresses", kind="error", code="ServiceUnavailable", status=503,
@@ -84,7 +84,7 @@ def test_unending_server_error_on_release(scenario):
 
 
 @pytest.mark.duration(45)
-def test_unending_server_error_on_assign(scenario):
+def test_unending_server_error_on_assign(scenario, lag):
     """An Assign (with its ClientToken) is retried up to the call's bound, once: not again for each re-read."""
     scenario.seed().fault(action="AssignIpv6Addresses", kind="error", code="InternalError", status=500, count=1000)
 
@@ -98,7 +98,7 @@ def test_unending_server_error_on_assign(scenario):
 
 
 @pytest.mark.duration(4)
-def test_unending_server_error_on_assign_by_count(scenario):
+def test_unending_server_error_on_assign_by_count(scenario, lag):
     scenario.seed().fault(action="AssignIpv6Addresses", kind="error", code="ServiceUnavailable", status=503,
                           retry_after_ms=100, count=1000)
 
@@ -111,7 +111,7 @@ def test_unending_server_error_on_assign_by_count(scenario):
 
 
 @pytest.mark.duration(45)
-def test_unending_lost_answers_on_assign_after_it_was_applied(scenario):
+def test_unending_lost_answers_on_assign_after_it_was_applied(scenario, lag):
     """Every answer to the Assign is lost, but the first call was applied: the re-read shows the goal holds."""
     scenario.seed().fault(action="AssignIpv6Addresses", kind="drop_after_apply", count=1000)
 

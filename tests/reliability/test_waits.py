@@ -22,7 +22,7 @@ STUCK = (
 @pytest.mark.duration(4)
 @pytest.mark.parametrize("name, seed, settle", SETTLING, ids=[case[0] for case in SETTLING])
 @pytest.mark.parametrize("intent_name, intent", [("release", harness.RELEASE), ("assign", harness.ASSIGN)])
-def test_transition_that_settles_is_waited_for(scenario, name, seed, settle, intent_name, intent):
+def test_transition_that_settles_is_waited_for(scenario, lag, name, seed, settle, intent_name, intent):
     """The task waits (polling with backoff) until the state settles 2 s later, then writes once."""
     scenario.seed(harness.standard_seed(**seed))
     scenario.control.schedule(delay=2, **settle)
@@ -36,7 +36,7 @@ def test_transition_that_settles_is_waited_for(scenario, name, seed, settle, int
 
 @pytest.mark.duration(5)
 @pytest.mark.parametrize("name, seed, state", STUCK, ids=[case[0] for case in STUCK])
-def test_transition_that_does_not_settle_fails_at_wait_timeout(scenario, name, seed, state):
+def test_transition_that_does_not_settle_fails_at_wait_timeout(scenario, lag, name, seed, state):
     """The task gives up at wait_timeout, naming the state, and writes nothing."""
     scenario.seed(harness.standard_seed(**seed))
 
@@ -50,7 +50,7 @@ def test_transition_that_does_not_settle_fails_at_wait_timeout(scenario, name, s
 
 @pytest.mark.duration(2)
 @pytest.mark.parametrize("name, seed, state", STUCK, ids=[case[0] for case in STUCK])
-def test_wait_false_fails_at_once_naming_the_state(scenario, name, seed, state):
+def test_wait_false_fails_at_once_naming_the_state(scenario, lag, name, seed, state):
     scenario.seed(harness.standard_seed(**seed))
 
     run = scenario.run(dict(harness.RELEASE, wait=False))
@@ -62,7 +62,7 @@ def test_wait_false_fails_at_once_naming_the_state(scenario, name, seed, state):
 
 
 @pytest.mark.duration(2)
-def test_eni_being_deleted_is_not_waited_for(scenario):
+def test_eni_being_deleted_is_not_waited_for(scenario, lag):
     """Deleting is not a transition that ends in a writable state: fail at once, naming it."""
     scenario.seed(harness.standard_seed(eni_status="Deleting"))
 
