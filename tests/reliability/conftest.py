@@ -42,18 +42,20 @@ def _lag_of(item):
     return callspec.params.get("lag", 0.0) if callspec else 0.0
 
 
+def _expected_seconds(item):
+    """How long a scenario is expected to take: its duration marker, plus some for read lag (a task waits about
+    the lag once more for each write it confirms)."""
+    marker = item.get_closest_marker("duration")
+    return (marker.args[0] if marker else 1.0) + 2 * _lag_of(item)
+
+
 def pytest_collection_modifyitems(config, items):
     """Start the long scenarios first, so that the workers finish together (same order on every worker).
 
     xdist's load scheduler first hands each worker two consecutive tests: pair the longest with the shortest
     of those, so that no worker starts with two of the longest.
     """
-    def expected(item):
-        marker = item.get_closest_marker("duration")
-        # With lag, a task waits about the lag once more for each write it confirms.
-        return (marker.args[0] if marker else 1.0) + 2 * _lag_of(item)
-
-    items.sort(key=expected, reverse=True)
+    items.sort(key=_expected_seconds, reverse=True)
     workers = getattr(config, "workerinput", {}).get("workercount", 0)
     if workers and len(items) >= 2 * workers:
         head = items[:2 * workers]
@@ -154,13 +156,13 @@ class Scenario(object):
     def run(self, args, module="ecs_eni_ipv6", connection=None, env=None, check_mode=False):
         """Run the module with these task options (and the emulator connection unless `connection` is given).
 
-        With read lag, a task that sets no wait_timeout gets LAG_WAIT_TIMEOUT: a task that waits for ECS for
-        ever then fails in seconds, not after the default 300 s.
+        With read lag, a task that sets no wait_timeout gets twice the scenario's expected duration (at least
+        LAG_WAIT_TIMEOUT): a task that waits for ECS for ever then fails soon, not after the default 300 s.
         """
         options = dict(self.connection() if connection is None else connection)
         options.update(args)
         if self.lag and module == "ecs_eni_ipv6" and "wait_timeout" not in options:
-            options["wait_timeout"] = harness.LAG_WAIT_TIMEOUT
+            options["wait_timeout"] = int(max(harness.LAG_WAIT_TIMEOUT, 2 * _expected_seconds(self.node)))
         self._starting()
         run = harness.run_module(module, options, env or self.env(), self.workdir, check_mode=check_mode)
         self._ended()
@@ -251,7 +253,7 @@ class Scenario(object):
                 run.assert_clean_failure()
                 self._check_partial_truth(run, applied)
         except AssertionError as exc:
-            problems.append(str(exc))
+            problems.append("%s\ncall log of the task:\n%s" % (exc, harness.call_summary(calls)))
         for other, seeded in expected.items():
             if other != eni and state.get(other) != seeded:
                 lost += 1

@@ -37,8 +37,9 @@ PROCESS_TIMEOUT = 240
 # Every write scenario runs once without read lag and once with LAG seconds of it (see conftest.py).
 LAG = 1.0
 LAGS = (0.0, LAG)
-# With lag, the wait_timeout of a task that sets none: bounds a task that would wait for ECS for ever.
-LAG_WAIT_TIMEOUT = 20
+# With lag, a task that sets no wait_timeout gets twice its scenario's expected duration, and at least this: a task
+# that would wait for ECS for ever (the default is 300 s) then fails soon, and every other one has ample time.
+LAG_WAIT_TIMEOUT = 15
 # Environment variables that could hand the SDK credentials or a proxy from the machine running the suite.
 _SCRUBBED = re.compile(r"^(ALIBABA_CLOUD_|ALICLOUD_|ALIYUN_|HTTPS?_PROXY$|ALL_PROXY$|NO_PROXY$)", re.IGNORECASE)
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
@@ -359,6 +360,22 @@ def written_twice(calls, needed_counts=(0, 0)):
         chosen[1] += prefix_count
     twice = sum(times - 1 for times in seen.values() if times > 1)
     return twice + max(0, chosen[0] - needed_counts[0]) + max(0, chosen[1] - needed_counts[1])
+
+
+def call_summary(calls):
+    """The call log as short lines (time since the first call, action, status, code, applied, items), for
+    assertion messages."""
+    lines = []
+    for call in calls:
+        params = call["params"]
+        items = _indexed(params, "Ipv6Address") + _indexed(params, "Ipv6Prefix")
+        counts = [key + "=" + params[key] for key in ("Ipv6AddressCount", "Ipv6PrefixCount") if params.get(key)]
+        lines.append("  +%6.2f s %s %s %s%s%s %s" % (
+            call["time"] - calls[0]["time"], call["action"], call["status"], call["code"] or "",
+            " applied" if call["applied"] else "", " fault=" + call["fault"] if call.get("fault") else "",
+            " ".join(items + counts),
+        ))
+    return "\n".join(lines)
 
 
 def written_again(earlier, calls):

@@ -27,6 +27,17 @@ def _task_calls(scenario):
     return scenario.control.calls()[scenario.first_call:]
 
 
+def assert_read_within_lag(scenario, lag):
+    """The last task's first read came before ECS showed the writes of the task before it: it read stale."""
+    calls = scenario.control.calls()
+    writes = [call for call in calls[:scenario.first_call] if call["action"] in harness.WRITE_ACTIONS and call["applied"]]
+    first_read = calls[scenario.first_call]
+    assert first_read["time"] < writes[-1]["time"] + lag, (
+        "the second task started %.1f s after the first one's write: too late to read stale (the machine is slow)"
+        % (first_read["time"] - writes[-1]["time"])
+    )
+
+
 def _real(scenario):
     eni = scenario.control.eni(harness.ENI)
     return sorted(eni["Ipv6Addresses"]), sorted(eni["Ipv6Prefixes"])
@@ -54,6 +65,7 @@ def test_same_task_again_right_after(scenario, name, intent, first_wait):
         assert scenario.shown_at_end[harness.ENI] != _real(scenario), scenario.shown_at_end
 
     second = scenario.run(intent)
+    assert_read_within_lag(scenario, RERUN_LAG)
 
     scenario.judge("lag: %s again at once (first: wait %s)" % (name, str(first_wait).lower()), second,
                    changed=False)
@@ -86,6 +98,7 @@ def test_task_right_after_another_that_did_part_of_it(scenario, name, first, sec
     scenario.judge("lag: %s (first task)" % name, scenario.run(dict(first, wait=False)), changed=True)
 
     run = scenario.run(second)
+    assert_read_within_lag(scenario, RERUN_LAG)
 
     scenario.judge("lag: %s" % name, run, changed=changed)
 

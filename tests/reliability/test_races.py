@@ -46,5 +46,6 @@ def test_wanted_address_taken_by_another_eni(scenario, lag):
     run = scenario.run(harness.ASSIGN)
 
     scenario.judge("race: assign 2, someone took 1 for another ENI", run, expect="fail", mutation=mutation)
-    assert run.code == "InvalidIp.IpAssigned"
+    assert run.code == "InvalidIp.IpAssigned", "%s\n%s" % (run.msg, harness.call_summary(scenario.control.calls()))
+    assert harness.NEIGHBOUR in run.msg, run.msg
     assert run.result["error"]["request_id"]
