@@ -259,7 +259,8 @@ class Scenario(object):
                 lost += 1
         row = dict(
             scenario=name,
-            lag=self.lag,
+            # As the emulator had it (the suite's own setting could fail to reach it).
+            lag=self.control.settings()["read_lag"],
             group=group,
             faults=sum(1 for call in calls if call.get("fault")) + extra_faults,
             outcome=run.outcome(),

@@ -34,7 +34,8 @@ PREFIX_NET = "2408:4005:3a0:a1ff:%x::/80"
 WRITE_ACTIONS = ("AssignIpv6Addresses", "UnassignIpv6Addresses")
 # No scenario may run longer than this: every module process is killed after it.
 PROCESS_TIMEOUT = 240
-# Every write scenario runs once without read lag and once with LAG seconds of it (see conftest.py).
+# Every write scenario runs once without read lag and once with LAG seconds of it (see conftest.py). The module's
+# first pause before a confirming read is 1 s: 1 s is the longest lag that costs a task one pause and no more.
 LAG = 1.0
 LAGS = (0.0, LAG)
 # With lag, a task that sets no wait_timeout gets twice its scenario's expected duration, and at least this: a task
