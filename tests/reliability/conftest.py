@@ -104,6 +104,7 @@ class Scenario(object):
         # Where the call log stood when the last task started, and what ECS showed the moment it ended.
         self.first_call = 0
         self.shown_at_end = {}
+        self.ended_at = None
 
     # ------------------------------------------------------------------------------------------ setting up
 
@@ -184,6 +185,7 @@ class Scenario(object):
     def _ended(self):
         """A task ended: keep what Describe shows of each ENI right now (with lag, it may differ from the truth)."""
         self.shown_at_end = {}
+        self.ended_at = time.time()
         for eni_id in self.control.state()["network_interfaces"]:
             shown = self.control.described_eni(eni_id)
             self.shown_at_end[eni_id] = (sorted(shown["Ipv6Addresses"]), sorted(shown["Ipv6Prefixes"]))

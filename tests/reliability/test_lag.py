@@ -61,8 +61,10 @@ def test_same_task_again_right_after(scenario, name, intent, first_wait):
     scenario.judge("lag: %s, wait %s" % (name, str(first_wait).lower()), first, changed=True)
     if not first_wait:
         # wait: false returns after the writes, without a confirming read, and ECS still shows the old state.
-        assert _actions(_task_calls(scenario)) == [READ, intent_action(intent)]
-        assert scenario.shown_at_end[harness.ENI] != _real(scenario), scenario.shown_at_end
+        calls = _task_calls(scenario)
+        assert _actions(calls) == [READ, intent_action(intent)], calls
+        if scenario.ended_at < calls[-1]["time"] + RERUN_LAG:
+            assert scenario.shown_at_end[harness.ENI] != _real(scenario), scenario.shown_at_end
 
     second = scenario.run(intent)
 
