@@ -242,6 +242,7 @@ class Scenario(object):
                                                             sorted(final["Ipv6Prefixes"]))
                     assert shown, "ECS still showed %s when the task ended; the ENI is %s\n%s" % (
                         self.shown_at_end.get(eni), final, run.describe())
+                    self._check_last_read(earlier + calls, calls, eni, mutation)
             elif expect == "unchanged":
                 assert not run.failed, run.describe()
                 assert not writes, writes
@@ -283,6 +284,23 @@ class Scenario(object):
         assert twice == 0, "written twice (%d): %s" % (twice, writes)
         assert lost == 0, "lost or changed unasked (%d): final %s\n%s" % (lost, final, run.describe())
         return row
+
+    def _check_last_read(self, every_call, calls, eni, mutation):
+        """The task's last read came at least the lag after the ENI's last change, by the emulator's own clock: a
+        read before that showed the ENI as it was, so a task that ended on it returned a stale view. (This holds
+        however late the suite looked at Describe after the process ended.)"""
+        lag = self.control.settings()["read_lag"]
+        changes = [call["time"] for call in every_call
+                   if call["action"] in harness.WRITE_ACTIONS and call["applied"]
+                   and call["params"].get("NetworkInterfaceId") == eni]
+        if mutation and mutation["network_interface_id"] == eni:
+            changes += [call["time"] for call in calls if call.get("fault") == "mutate_before"]
+        reads = [call["time"] for call in calls if call["action"].startswith("Describe") and call["status"] == 200]
+        if lag and changes and reads:
+            # The log stamps a call when it arrives (a delayed answer is logged late, in arrival time), and ECS
+            # applies a write a moment later: 10 ms.
+            assert max(reads) >= max(changes) + lag - 0.01, "the last read came %.2f s after the last change (lag %g s)" % (
+                max(reads) - max(changes), lag)
 
     @staticmethod
     def _check_partial_truth(run, applied):

@@ -12,7 +12,7 @@ import pytest
 import harness
 
 A = harness.addr
-RERUN_LAG = 3.0
+RERUN_LAG = 6.0
 COUNT_LAG = 2.0
 READ = "DescribeNetworkInterfaceAttribute"
 LIST = "DescribeNetworkInterfaces"
@@ -49,7 +49,7 @@ REPEATED = (
 )
 
 
-@pytest.mark.duration(10)
+@pytest.mark.duration(14)
 @pytest.mark.parametrize("name, intent", REPEATED, ids=[case[0] for case in REPEATED])
 @pytest.mark.parametrize("first_wait", [False, True], ids=["first_wait_false", "first_wait_true"])
 def test_same_task_again_right_after(scenario, name, intent, first_wait):
@@ -92,7 +92,7 @@ OVERLAPPING = (
 )
 
 
-@pytest.mark.duration(10)
+@pytest.mark.duration(14)
 @pytest.mark.parametrize("name, first, second, changed", OVERLAPPING, ids=[case[0] for case in OVERLAPPING])
 def test_task_right_after_another_that_did_part_of_it(scenario, name, first, second, changed):
     """A first task (wait: false) did part of what the second asks: the second, reading stale, does the rest."""
