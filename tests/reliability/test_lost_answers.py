@@ -66,3 +66,19 @@ def test_read_answer_lost_in_check_mode(scenario):
     assert run.result["changed"] is True
     assert run.result["released_ipv6_addresses"] == harness.addrs(2, 3, 4, 5, 6)
     assert run.result["assigned_ipv6_addresses"] == [harness.addr(0x10)]
+
+
+SHORT_ANSWER = '{"RequestId": "5A1E0000-0000-4000-8000-000000000001", "NetworkInterfaceId": "%s", "Ipv6Sets": {"Ipv6Address": []}}'
+
+
+@pytest.mark.duration(3)
+def test_assign_answer_that_lists_nothing(scenario, lag):
+    """A proxy answers an Assign-by-count with 200 and an empty list (ECS never saw the call): the task re-reads,
+    finds nothing assigned, and asks again, once."""
+    scenario.seed().fault(action="AssignIpv6Addresses", kind="raw", status=200, content_type="application/json",
+                          body=SHORT_ANSWER % harness.ENI, count=1)
+
+    run = scenario.run(harness.COUNT)
+
+    scenario.judge("short answer (lists 0 of 3) on assign by count", run, changed=True)
+    assert len(scenario.control.calls("AssignIpv6Addresses")) == 2

@@ -146,3 +146,22 @@ def test_unending_throttling_on_listing(scenario):
     scenario.judge("info: unending Throttling.Api on list (bound %s)" % CALL_BOUND, run, expect="fail")
     run.assert_clean_failure("Throttling.Api", "Gave up after %d attempts" % ATTEMPTS)
     assert _calls(scenario, "DescribeNetworkInterfaces") == ATTEMPTS
+
+
+@pytest.mark.duration(12)
+def test_unending_short_answers_on_assign_by_count(scenario, lag):
+    """Every Assign-by-count answer lists nothing (a proxy answers it; ECS never sees it): the task re-reads and
+    asks again MAX_RECONCILE_ROUNDS times, then fails with IncompleteAnswer."""
+    body = ('{"RequestId": "5A1E0000-0000-4000-8000-000000000002", "NetworkInterfaceId": "%s", '
+            '"Ipv6Sets": {"Ipv6Address": []}}' % harness.ENI)
+    scenario.seed().fault(action="AssignIpv6Addresses", kind="raw", status=200, content_type="application/json",
+                          body=body, count=1000)
+
+    run = scenario.run(harness.COUNT)
+
+    scenario.judge("unending short answers on count assign (bound %d rounds)" % (harness.MAX_RECONCILE_ROUNDS + 1),
+                   run, expect="fail")
+    run.assert_clean_failure("IncompleteAnswer")
+    assert run.code == "IncompleteAnswer"
+    assert _calls(scenario, "AssignIpv6Addresses") == harness.MAX_RECONCILE_ROUNDS + 1
+    assert run.seconds <= SECONDS + FORK_SLACK
