@@ -299,8 +299,8 @@ class Scenario(object):
         if lag and changes and reads:
             # The log stamps a call when it arrives (a delayed answer is logged late, in arrival time), and ECS
             # applies a write a moment later: 10 ms.
-            assert max(reads) >= max(changes) + lag - 0.01, "the last read came %.2f s after the last change (lag %g s)" % (
-                max(reads) - max(changes), lag)
+            assert max(reads) >= max(changes) + lag - 0.01, \
+                "the last read came %.2f s after the last change (lag %g s)" % (max(reads) - max(changes), lag)
 
     @staticmethod
     def _check_partial_truth(run, applied):
@@ -312,7 +312,9 @@ class Scenario(object):
         if "released_ipv6_addresses" not in result:
             return
         released = set(result["released_ipv6_addresses"]) | set(result["released_ipv6_prefixes"])
-        applied_releases = set(item for write in applied if write[0] == "UnassignIpv6Addresses" for item in write[2] + write[3])
+        applied_releases = set(
+            item for write in applied if write[0] == "UnassignIpv6Addresses" for item in write[2] + write[3]
+        )
         assert released == applied_releases, (released, applied_releases, run.describe())
 
     @staticmethod

@@ -30,7 +30,8 @@ def _task_calls(scenario):
 def assert_read_within_lag(scenario, lag):
     """The last task's first read came before ECS showed the writes of the task before it: it read stale."""
     calls = scenario.control.calls()
-    writes = [call for call in calls[:scenario.first_call] if call["action"] in harness.WRITE_ACTIONS and call["applied"]]
+    writes = [call for call in calls[:scenario.first_call]
+              if call["action"] in harness.WRITE_ACTIONS and call["applied"]]
     first_read = calls[scenario.first_call]
     assert first_read["time"] < writes[-1]["time"] + lag, (
         "the second task started %.1f s after the first one's write: too late to read stale (the machine is slow)"

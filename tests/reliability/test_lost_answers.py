@@ -68,7 +68,8 @@ def test_read_answer_lost_in_check_mode(scenario):
     assert run.result["assigned_ipv6_addresses"] == [harness.addr(0x10)]
 
 
-SHORT_ANSWER = '{"RequestId": "5A1E0000-0000-4000-8000-000000000001", "NetworkInterfaceId": "%s", "Ipv6Sets": {"Ipv6Address": []}}'
+SHORT_ANSWER = ('{"RequestId": "5A1E0000-0000-4000-8000-000000000001", "NetworkInterfaceId": "%s", '
+                '"Ipv6Sets": {"Ipv6Address": []}}')
 
 
 @pytest.mark.duration(3)
