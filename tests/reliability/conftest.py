@@ -25,17 +25,37 @@ def pytest_configure(config):
     STARTED.append(time.monotonic())
 
 
+def pytest_generate_tests(metafunc):
+    """A test that takes `lag` (every write scenario) runs without read lag and with harness.LAG, unless it
+    parametrizes `lag` itself."""
+    own = any("lag" in _names(marker.args[0]) for marker in metafunc.definition.iter_markers("parametrize"))
+    if "lag" in metafunc.fixturenames and not own:
+        metafunc.parametrize("lag", harness.LAGS, ids=["lag%g" % lag for lag in harness.LAGS])
+
+
+def _names(argnames):
+    return [name.strip() for name in argnames.split(",")] if isinstance(argnames, str) else list(argnames)
+
+
+def _lag_of(item):
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("lag", 0.0) if callspec else 0.0
+
+
+def _expected_seconds(item):
+    """How long a scenario is expected to take: its duration marker, plus some for read lag (a task waits about
+    the lag once more for each write it confirms)."""
+    marker = item.get_closest_marker("duration")
+    return (marker.args[0] if marker else 1.0) + 2 * _lag_of(item)
+
+
 def pytest_collection_modifyitems(config, items):
     """Start the long scenarios first, so that the workers finish together (same order on every worker).
 
     xdist's load scheduler first hands each worker two consecutive tests: pair the longest with the shortest
     of those, so that no worker starts with two of the longest.
     """
-    def expected(item):
-        marker = item.get_closest_marker("duration")
-        return marker.args[0] if marker else 1.0
-
-    items.sort(key=expected, reverse=True)
+    items.sort(key=_expected_seconds, reverse=True)
     workers = getattr(config, "workerinput", {}).get("workercount", 0)
     if workers and len(items) >= 2 * workers:
         head = items[:2 * workers]
@@ -60,7 +80,7 @@ def collection(tmp_path_factory):
 def scenario_fixture(emulator, collection, tmp_path, request):
     """A Scenario on a freshly reset emulator; its rows go to the table."""
     emulator.control.reset()
-    scenario = Scenario(emulator, collection, str(tmp_path), request.node)
+    scenario = Scenario(emulator, collection, str(tmp_path), request.node, _lag_of(request.node))
     yield scenario
     scenario.settle()
     emulator.control.reset()
@@ -69,8 +89,9 @@ def scenario_fixture(emulator, collection, tmp_path, request):
 class Scenario(object):
     """One scenario: seed, faults, module runs, and the judgement that becomes a row of the table."""
 
-    def __init__(self, emulator, collection, workdir, node):
+    def __init__(self, emulator, collection, workdir, node, lag=0.0):
         self.emulator = emulator
+        self.lag = lag
         self.control = emulator.control
         self.collection = collection
         self.workdir = workdir
@@ -80,13 +101,20 @@ class Scenario(object):
         self.before = {}
         self.runs = 0
         self.delays = []
+        # Where the call log stood when the last task started, and what ECS showed the moment it ended.
+        self.first_call = 0
+        self.shown_at_end = {}
+        self.ended_at = None
 
     # ------------------------------------------------------------------------------------------ setting up
 
-    def seed(self, document=None):
-        """Reset the emulator and seed it (the standard seed unless given); remember the ENIs as seeded."""
+    def seed(self, document=None, lag=None):
+        """Reset the emulator, seed it (the standard seed unless given) and set its read lag (the scenario's unless
+        given); remember the ENIs as seeded."""
         self.control.reset()
         self.control.seed(document or harness.standard_seed())
+        self.lag = self.lag if lag is None else lag
+        self.control.set_read_lag(self.lag)
         self.before = self.control.state()["network_interfaces"]
         return self
 
@@ -127,16 +155,40 @@ class Scenario(object):
     # ------------------------------------------------------------------------------------------ running
 
     def run(self, args, module="ecs_eni_ipv6", connection=None, env=None, check_mode=False):
-        """Run the module with these task options (and the emulator connection unless `connection` is given)."""
+        """Run the module with these task options (and the emulator connection unless `connection` is given).
+
+        With read lag, a task that sets no wait_timeout gets twice the scenario's expected duration (at least
+        LAG_WAIT_TIMEOUT): a task that waits for ECS for ever then fails soon, not after the default 300 s.
+        """
         options = dict(self.connection() if connection is None else connection)
         options.update(args)
-        self.runs += 1
-        return harness.run_module(module, options, env or self.env(), self.workdir, check_mode=check_mode)
+        if self.lag and module == "ecs_eni_ipv6" and "wait_timeout" not in options:
+            options["wait_timeout"] = int(max(harness.LAG_WAIT_TIMEOUT, 2 * _expected_seconds(self.node)))
+        self._starting()
+        run = harness.run_module(module, options, env or self.env(), self.workdir, check_mode=check_mode)
+        self._ended()
+        return run
 
     def command(self, command, env=None):
         """Run ansible or ansible-playbook (from the suite's virtual environment)."""
+        self._starting()
+        outcome = harness.run_command(command, env or self.env(), self.workdir)
+        self._ended()
+        return outcome
+
+    def _starting(self):
+        """A task starts: its writes find the ENIs as they are now, and its calls are those logged from now on."""
         self.runs += 1
-        return harness.run_command(command, env or self.env(), self.workdir)
+        self.before = self.control.state()["network_interfaces"]
+        self.first_call = len(self.control.calls())
+
+    def _ended(self):
+        """A task ended: keep what Describe shows of each ENI right now (with lag, it may differ from the truth)."""
+        self.shown_at_end = {}
+        self.ended_at = time.time()
+        for eni_id in self.control.state()["network_interfaces"]:
+            shown = self.control.described_eni(eni_id)
+            self.shown_at_end[eni_id] = (sorted(shown["Ipv6Addresses"]), sorted(shown["Ipv6Prefixes"]))
 
     # ------------------------------------------------------------------------------------------ judging
 
@@ -154,6 +206,7 @@ class Scenario(object):
         args = args if args is not None else run.args
         self.settle()
         calls = self.control.calls()
+        earlier, calls = calls[:self.first_call], calls[self.first_call:]
         state = self.control.state()["network_interfaces"]
         final = state.get(eni)
         before = self.before.get(eni)
@@ -171,8 +224,10 @@ class Scenario(object):
         writes = harness.write_log(calls)
         applied = [write for write in writes if write[1]]
         twice = harness.written_twice(calls, goal.needed_counts if goal else (0, 0))
+        twice += harness.written_again(earlier, calls)
         lost = 0
-        reached = None
+        reached = False if expect != "fail" else None
+        shown = None
         problems = []
         try:
             if expect == "goal":
@@ -180,6 +235,14 @@ class Scenario(object):
                 lost = goal.misses(final)
                 reached = lost == 0
                 self._check_truth(run, final, applied, changed)
+                if args.get("wait", True) and "ipv6_addresses" in run.result:
+                    # The task ends when ECS shows its result: Describe, as it answered the moment the task
+                    # ended, must show the ENI as it really is.
+                    shown = self.shown_at_end.get(eni) == (sorted(final["Ipv6Addresses"]),
+                                                            sorted(final["Ipv6Prefixes"]))
+                    assert shown, "ECS still showed %s when the task ended; the ENI is %s\n%s" % (
+                        self.shown_at_end.get(eni), final, run.describe())
+                    self._check_last_read(earlier + calls, calls, eni, mutation)
             elif expect == "unchanged":
                 assert not run.failed, run.describe()
                 assert not writes, writes
@@ -191,18 +254,22 @@ class Scenario(object):
                 else:
                     lost = int(final != held)
                 run.assert_clean_failure()
+                self._check_partial_truth(run, applied)
         except AssertionError as exc:
-            problems.append(str(exc))
+            problems.append("%s\ncall log of the task:\n%s" % (exc, harness.call_summary(calls)))
         for other, seeded in expected.items():
             if other != eni and state.get(other) != seeded:
                 lost += 1
         row = dict(
             scenario=name,
+            # As the emulator had it (the suite's own setting could fail to reach it).
+            lag=self.control.settings()["read_lag"],
             group=group,
             faults=sum(1 for call in calls if call.get("fault")) + extra_faults,
             outcome=run.outcome(),
             eni=harness.eni_summary(final, before),
             goal=reached,
+            shown=shown,
             clean=expect == "fail" and not problems,
             calls=len(calls),
             writes_applied=len(applied),
@@ -210,13 +277,45 @@ class Scenario(object):
             twice=twice,
             lost=lost,
             seconds=run.seconds,
-            runs=self.runs,
+            runs=1,
         )
         self.node.user_properties.append(("reliability_row", row))
         assert not problems, problems[0]
         assert twice == 0, "written twice (%d): %s" % (twice, writes)
         assert lost == 0, "lost or changed unasked (%d): final %s\n%s" % (lost, final, run.describe())
         return row
+
+    def _check_last_read(self, every_call, calls, eni, mutation):
+        """The task's last read came at least the lag after the ENI's last change, by the emulator's own clock: a
+        read before that showed the ENI as it was, so a task that ended on it returned a stale view. (This holds
+        however late the suite looked at Describe after the process ended.)"""
+        lag = self.control.settings()["read_lag"]
+        changes = [call["time"] for call in every_call
+                   if call["action"] in harness.WRITE_ACTIONS and call["applied"]
+                   and call["params"].get("NetworkInterfaceId") == eni]
+        if mutation and mutation["network_interface_id"] == eni:
+            changes += [call["time"] for call in calls if call.get("fault") == "mutate_before"]
+        reads = [call["time"] for call in calls if call["action"].startswith("Describe") and call["status"] == 200]
+        if lag and changes and reads:
+            # The log stamps a call when it arrives (a delayed answer is logged late, in arrival time), and ECS
+            # applies a write a moment later: 10 ms.
+            assert max(reads) >= max(changes) + lag - 0.01, \
+                "the last read came %.2f s after the last change (lag %g s)" % (max(reads) - max(changes), lag)
+
+    @staticmethod
+    def _check_partial_truth(run, applied):
+        """A failed task that changed something says so: `changed` and the released lists match what ECS applied,
+        and what it lists as assigned by name was applied by Assign calls."""
+        result = run.result
+        assert result.get("changed", False) == bool(applied), \
+            "failed with changed=%s but %d writes applied\n%s" % (result.get("changed"), len(applied), run.describe())
+        if "released_ipv6_addresses" not in result:
+            return
+        released = set(result["released_ipv6_addresses"]) | set(result["released_ipv6_prefixes"])
+        applied_releases = set(
+            item for write in applied if write[0] == "UnassignIpv6Addresses" for item in write[2] + write[3]
+        )
+        assert released == applied_releases, (released, applied_releases, run.describe())
 
     @staticmethod
     def _check_truth(run, final, applied, changed):
@@ -251,6 +350,19 @@ class Scenario(object):
         return unasked
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a scenario fails after its last judgement (its own checks of that task), that task does not count as
+    reaching its goal or failing cleanly."""
+    outcome = yield
+    report = outcome.get_result()
+    rows = [row for key, row in item.user_properties if key == "reliability_row"]
+    if report.when == "call" and report.failed and rows:
+        if rows[-1]["goal"] is not None:
+            rows[-1]["goal"] = False
+        rows[-1]["clean"] = False
+
+
 def pytest_runtest_logreport(report):
     """Collect the rows (on the controller when the run is distributed: reports carry them from the workers)."""
     if report.when == "teardown":
@@ -271,14 +383,14 @@ def _grouped(rows):
         group = groups[row["group"]]
         group["count"] += 1
         group["outcomes"].add(row["outcome"])
-        for key in ("faults", "calls", "writes_applied", "writes_sent", "twice", "lost", "runs"):
+        for key in ("faults", "calls", "writes_applied", "writes_sent", "twice", "lost"):
             group[key] += row[key] if group["count"] > 1 else 0
         group["seconds"] = max(group["seconds"], row["seconds"])
         group["clean"] = group["clean"] and row["clean"]
     for group in groups.values():
         group["scenario"] = "%s: %d argument sets" % (group["scenario"], group["count"])
         group["outcome"] = " / ".join(sorted(group["outcomes"]))
-    return sorted(table, key=lambda row: row["scenario"])
+    return sorted(table, key=lambda row: (row["scenario"], row["lag"]))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -34,6 +34,13 @@ PREFIX_NET = "2408:4005:3a0:a1ff:%x::/80"
 WRITE_ACTIONS = ("AssignIpv6Addresses", "UnassignIpv6Addresses")
 # No scenario may run longer than this: every module process is killed after it.
 PROCESS_TIMEOUT = 240
+# Every write scenario runs once without read lag and once with LAG seconds of it (see conftest.py). The module's
+# first pause before a confirming read is 1 s: 1 s is the longest lag that costs a task one pause and no more.
+LAG = 1.0
+LAGS = (0.0, LAG)
+# With lag, a task that sets no wait_timeout gets twice its scenario's expected duration, and at least this: a task
+# that would wait for ECS for ever (the default is 300 s) then fails soon, and every other one has ample time.
+LAG_WAIT_TIMEOUT = 15
 # Environment variables that could hand the SDK credentials or a proxy from the machine running the suite.
 _SCRUBBED = re.compile(r"^(ALIBABA_CLOUD_|ALICLOUD_|ALIYUN_|HTTPS?_PROXY$|ALL_PROXY$|NO_PROXY$)", re.IGNORECASE)
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
@@ -356,6 +363,36 @@ def written_twice(calls, needed_counts=(0, 0)):
     return twice + max(0, chosen[0] - needed_counts[0]) + max(0, chosen[1] - needed_counts[1])
 
 
+def call_summary(calls):
+    """The call log as short lines (time since the first call, action, status, code, applied, items), for
+    assertion messages."""
+    lines = []
+    for call in calls:
+        params = call["params"]
+        items = _indexed(params, "Ipv6Address") + _indexed(params, "Ipv6Prefix")
+        counts = [key + "=" + params[key] for key in ("Ipv6AddressCount", "Ipv6PrefixCount") if params.get(key)]
+        lines.append("  +%6.2f s %s %s %s%s%s %s" % (
+            call["time"] - calls[0]["time"], call["action"], call["status"], call["code"] or "",
+            " applied" if call["applied"] else "", " fault=" + call["fault"] if call.get("fault") else "",
+            " ".join(items + counts),
+        ))
+    return "\n".join(lines)
+
+
+def written_again(earlier, calls):
+    """How many items an applied write of `calls` carried that an applied write of the same action in `earlier`
+    (the tasks run before, in the same scenario) already carried."""
+    done = set()
+    for action, applied, addresses, prefixes, _count, _prefix_count in write_log(earlier):
+        if applied:
+            done.update((action, item) for item in addresses + prefixes)
+    again = 0
+    for action, applied, addresses, prefixes, _count, _prefix_count in write_log(calls):
+        if applied:
+            again += sum(1 for item in addresses + prefixes if (action, item) in done)
+    return again
+
+
 def released_and_assigned(calls):
     """(items released, items assigned by name) by applied write calls."""
     released, assigned = set(), set()
@@ -429,14 +466,17 @@ def eni_summary(eni, before=None):
 
 
 def render_table(rows):
-    """The table of every scenario and the totals, as lines of text."""
+    """The table of every scenario, as lines of text."""
     columns = (
         ("scenario", "scenario", "<"),
+        ("lag", "lag", ">"),
         ("faults", "faults", ">"),
         ("outcome", "outcome", "<"),
         ("eni", "ENI after (+/-)", "<"),
         ("goal", "goal", "<"),
+        ("shown", "shown", "<"),
         ("writes", "writes ok/sent", ">"),
+        ("calls", "calls", ">"),
         ("twice", "twice", ">"),
         ("lost", "lost", ">"),
         ("seconds", "secs", ">"),
@@ -446,9 +486,10 @@ def render_table(rows):
         goal = {True: "reached", False: "MISSED", None: "n/a"}[row["goal"]]
         cells.append(
             dict(
-                scenario=row["scenario"], faults=str(row["faults"]), outcome=row["outcome"], eni=row["eni"],
-                goal=goal, writes="%d/%d" % (row["writes_applied"], row["writes_sent"]), twice=str(row["twice"]),
-                lost=str(row["lost"]), seconds="%.1f" % row["seconds"],
+                scenario=row["scenario"], lag="%g" % row["lag"], faults=str(row["faults"]), outcome=row["outcome"],
+                eni=row["eni"], goal=goal, shown={True: "yes", False: "STALE", None: "-"}[row["shown"]],
+                writes="%d/%d" % (row["writes_applied"], row["writes_sent"]), calls=_calls_cell(row),
+                twice=str(row["twice"]), lost=str(row["lost"]), seconds="%.1f" % row["seconds"],
             )
         )
     widths = dict((key, max([len(title)] + [len(cell[key]) for cell in cells])) for key, title, _align in columns)
@@ -464,26 +505,55 @@ def render_table(rows):
     return lines
 
 
+def _calls_cell(row):
+    """API calls of the task; for a group of tasks, the mean per task."""
+    if row.get("count"):
+        return "%.1f" % (float(row["calls"]) / row["count"])
+    return str(row["calls"])
+
+
 def render_totals(rows, groups=()):
-    """The totals under the table (`groups`: the grouped rows, each summing its scenarios)."""
-    goal_rows = [row for row in rows if row["goal"] is not None]
-    failures = [row for row in rows if row["goal"] is None]
+    """The totals under the table: for each lag, then for all (`groups`: the grouped rows, each summing its
+    scenarios)."""
     lines = [
         "%s: every one failed cleanly: %s; API calls made: %d"
         % (group["scenario"], "yes" if group["clean"] else "NO", group["calls"])
         for group in groups
     ]
-    return lines + [
-        "scenarios: %d   faults injected: %d   module runs: %d   slowest: %.1f s"
-        % (len(rows), sum(row["faults"] for row in rows), sum(row["runs"] for row in rows),
-           max([row["seconds"] for row in rows] or [0.0])),
-        "tasks that had to reach the goal state: %d, reached it: %d   expected clean failures: %d, clean: %d"
-        % (len(goal_rows), sum(1 for row in goal_rows if row["goal"]), len(failures),
-           sum(1 for row in failures if row["clean"])),
-        "lost: %d   written twice: %d   writes applied: %d (of %d sent)"
-        % (sum(row["lost"] for row in rows), sum(row["twice"] for row in rows),
-           sum(row["writes_applied"] for row in rows), sum(row["writes_sent"] for row in rows)),
-    ]
+    lags = sorted(set(row["lag"] for row in rows))
+    header = ("read lag", "scenarios", "faults", "goal reached", "shown at end", "clean failures", "lost", "twice",
+              "writes ok/sent", "calls/task mean", "calls/task max", "task secs")
+    table = [header]
+    for lag, selected in [(lag, [row for row in rows if row["lag"] == lag]) for lag in lags] + [("all", rows)]:
+        goal_rows = [row for row in selected if row["goal"] is not None]
+        failures = [row for row in selected if row["goal"] is None]
+        shown_rows = [row for row in selected if row["shown"] is not None]
+        table.append((
+            "%g s" % lag if lag != "all" else "all",
+            str(len(selected)),
+            str(sum(row["faults"] for row in selected)),
+            "%d/%d" % (sum(1 for row in goal_rows if row["goal"]), len(goal_rows)),
+            "%d/%d" % (sum(1 for row in shown_rows if row["shown"]), len(shown_rows)),
+            "%d/%d" % (sum(1 for row in failures if row["clean"]), len(failures)),
+            str(sum(row["lost"] for row in selected)),
+            str(sum(row["twice"] for row in selected)),
+            "%d/%d" % (sum(row["writes_applied"] for row in selected), sum(row["writes_sent"] for row in selected)),
+            "%.2f" % (float(sum(row["calls"] for row in selected)) / max(1, len(selected))),
+            str(max([row["calls"] for row in selected] or [0])),
+            "%.0f" % sum(row["seconds"] for row in selected),
+        ))
+    widths = [max(len(line[index]) for line in table) for index in range(len(header))]
+    lines.append("")
+    for number, line in enumerate(table):
+        lines.append("  ".join(cell.rjust(width) if index else cell.ljust(width)
+                               for index, (cell, width) in enumerate(zip(line, widths))).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    lines.append("")
+    lines.append("tasks: %d   slowest: %.1f s   (goal reached: tasks that had to succeed and hold exactly their goal; "
+                 "shown at end: of those that wait for ECS, how many ECS showed as done when they ended)"
+                 % (len(rows), max([row["seconds"] for row in rows] or [0.0])))
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------- intents

@@ -119,7 +119,9 @@ def test_sts_key_without_its_token(scenario):
     run = scenario.run(harness.ASSIGN, connection=scenario.connection(access_key_id=STS_KEY, access_key_secret=secret))
 
     scenario.judge("credentials: STS key without its token", run, expect="fail", extra_faults=1)
-    run.assert_clean_failure("InvalidSecurityToken")
+    # The message names the code and the option to set.
+    run.assert_clean_failure("MissingSecurityToken", "security_token")
+    assert run.code == "MissingSecurityToken"
     assert_not_shown(run.stdout + run.stderr, secret, token)
 
 

@@ -18,7 +18,7 @@ INTENTS = (
 
 @pytest.mark.duration(2)
 @pytest.mark.parametrize("name, intent, actions", INTENTS, ids=[intent[0] for intent in INTENTS])
-def test_answer_lost_after_apply(scenario, name, intent, actions):
+def test_answer_lost_after_apply(scenario, lag, name, intent, actions):
     """The task succeeds, reports the change it made, and neither releases nor assigns anything twice."""
     scenario.seed()
     for action in actions:
@@ -32,7 +32,7 @@ def test_answer_lost_after_apply(scenario, name, intent, actions):
 
 @pytest.mark.duration(3)
 @pytest.mark.parametrize("name, intent", [("assign 2 addresses", harness.ASSIGN), ("assign by count", harness.COUNT)])
-def test_answer_lost_three_times(scenario, name, intent):
+def test_answer_lost_three_times(scenario, lag, name, intent):
     """The first Assign is applied and its answer lost, then the retries' answers too: ECS applies it once."""
     scenario.seed().fault(action="AssignIpv6Addresses", kind="drop_after_apply", count=3)
 
@@ -43,7 +43,7 @@ def test_answer_lost_three_times(scenario, name, intent):
 
 
 @pytest.mark.duration(2)
-def test_answer_lost_for_one_of_several_release_batches(scenario):
+def test_answer_lost_for_one_of_several_release_batches(scenario, lag):
     """Twelve addresses go in two calls (10 + 2); the answer of the first is lost."""
     scenario.seed(harness.standard_seed(addresses=harness.addrs(*range(1, 15))))
     intent = dict(network_interface_id=harness.ENI, state="absent", ipv6_addresses=harness.addrs(*range(1, 13)))
@@ -66,3 +66,20 @@ def test_read_answer_lost_in_check_mode(scenario):
     assert run.result["changed"] is True
     assert run.result["released_ipv6_addresses"] == harness.addrs(2, 3, 4, 5, 6)
     assert run.result["assigned_ipv6_addresses"] == [harness.addr(0x10)]
+
+
+SHORT_ANSWER = ('{"RequestId": "5A1E0000-0000-4000-8000-000000000001", "NetworkInterfaceId": "%s", '
+                '"Ipv6Sets": {"Ipv6Address": []}}')
+
+
+@pytest.mark.duration(3)
+def test_assign_answer_that_lists_nothing(scenario, lag):
+    """A proxy answers an Assign-by-count with 200 and an empty list (ECS never saw the call): the task re-reads,
+    finds nothing assigned, and asks again, once."""
+    scenario.seed().fault(action="AssignIpv6Addresses", kind="raw", status=200, content_type="application/json",
+                          body=SHORT_ANSWER % harness.ENI, count=1)
+
+    run = scenario.run(harness.COUNT)
+
+    scenario.judge("short answer (lists 0 of 3) on assign by count", run, changed=True)
+    assert len(scenario.control.calls("AssignIpv6Addresses")) == 2

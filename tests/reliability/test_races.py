@@ -27,7 +27,7 @@ RACES = (
 
 @pytest.mark.duration(2)
 @pytest.mark.parametrize("name, intent, action, change, changed", RACES, ids=[race[0] for race in RACES])
-def test_concurrent_change_between_read_and_write(scenario, name, intent, action, change, changed):
+def test_concurrent_change_between_read_and_write(scenario, lag, name, intent, action, change, changed):
     """The task reaches its goal without failing, and reports as its own only what it changed."""
     mutation = dict(change, network_interface_id=harness.ENI)
     scenario.seed().fault(action=action, kind="mutate_before", mutation=mutation, count=1)
@@ -38,7 +38,7 @@ def test_concurrent_change_between_read_and_write(scenario, name, intent, action
 
 
 @pytest.mark.duration(2)
-def test_wanted_address_taken_by_another_eni(scenario):
+def test_wanted_address_taken_by_another_eni(scenario, lag):
     """Someone assigns a wanted address to another ENI first: the goal cannot be reached; a clean failure."""
     mutation = dict(network_interface_id=harness.NEIGHBOUR, add_ipv6_addresses=[A(0x10)])
     scenario.seed().fault(action="AssignIpv6Addresses", kind="mutate_before", mutation=mutation, count=1)
@@ -46,5 +46,6 @@ def test_wanted_address_taken_by_another_eni(scenario):
     run = scenario.run(harness.ASSIGN)
 
     scenario.judge("race: assign 2, someone took 1 for another ENI", run, expect="fail", mutation=mutation)
-    assert run.code == "InvalidIp.IpAssigned"
+    assert run.code == "InvalidIp.IpAssigned", "%s\n%s" % (run.msg, harness.call_summary(scenario.control.calls()))
+    assert harness.NEIGHBOUR in run.msg, run.msg
     assert run.result["error"]["request_id"]

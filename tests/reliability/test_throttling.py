@@ -26,16 +26,20 @@ def _cases():
                     if times == 8 and retry_after is None and code_index != target_index:
                         continue
                     duration = 20 if times == 8 and retry_after is None else 2
-                    yield pytest.param(
-                        code, status, target, action, intent, times, retry_after,
-                        id="%s-%s-x%d-%s" % (code, target, times, "retry_after" if retry_after else "backoff"),
-                        marks=pytest.mark.duration(duration),
-                    )
+                    # A throttled read before a write is a write scenario too, but lag does not touch the read:
+                    # only throttled writes run with lag as well.
+                    for lag in harness.LAGS if target != "read" else (0.0,):
+                        yield pytest.param(
+                            code, status, target, action, intent, times, retry_after, lag,
+                            id="%s-%s-x%d-%s-lag%g" % (code, target, times, "retry_after" if retry_after else "backoff",
+                                                       lag),
+                            marks=pytest.mark.duration(duration),
+                        )
 
 
-@pytest.mark.parametrize("code, status, target, action, intent, times, retry_after", list(_cases()))
+@pytest.mark.parametrize("code, status, target, action, intent, times, retry_after, lag", list(_cases()))
 def test_throttled_calls_are_retried_until_they_go_through(scenario, code, status, target, action, intent, times,
-                                                           retry_after):
+                                                           retry_after, lag):
     scenario.seed()
     fault = dict(action=action, kind="error", code=code, status=status, count=times)
     if retry_after:

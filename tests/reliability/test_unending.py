@@ -67,7 +67,7 @@ def test_unending_slow_answers_on_read(scenario):
 
 
 @pytest.mark.duration(8)
-def test_unending_server_error_on_release(scenario):
+def test_unending_server_error_on_release(scenario, lag):
     """A release is not retried blindly (its outcome is unknown): it is re-read and sent again, a bounded number
     of times."""
     scenario.seed().fault(action="UnassignIpv6Addresses", kind="error", code="ServiceUnavailable", status=503,
@@ -84,7 +84,7 @@ def test_unending_server_error_on_release(scenario):
 
 
 @pytest.mark.duration(45)
-def test_unending_server_error_on_assign(scenario):
+def test_unending_server_error_on_assign(scenario, lag):
     """An Assign (with its ClientToken) is retried up to the call's bound, once: not again for each re-read."""
     scenario.seed().fault(action="AssignIpv6Addresses", kind="error", code="InternalError", status=500, count=1000)
 
@@ -98,7 +98,7 @@ def test_unending_server_error_on_assign(scenario):
 
 
 @pytest.mark.duration(4)
-def test_unending_server_error_on_assign_by_count(scenario):
+def test_unending_server_error_on_assign_by_count(scenario, lag):
     scenario.seed().fault(action="AssignIpv6Addresses", kind="error", code="ServiceUnavailable", status=503,
                           retry_after_ms=100, count=1000)
 
@@ -111,7 +111,7 @@ def test_unending_server_error_on_assign_by_count(scenario):
 
 
 @pytest.mark.duration(45)
-def test_unending_lost_answers_on_assign_after_it_was_applied(scenario):
+def test_unending_lost_answers_on_assign_after_it_was_applied(scenario, lag):
     """Every answer to the Assign is lost, but the first call was applied: the re-read shows the goal holds."""
     scenario.seed().fault(action="AssignIpv6Addresses", kind="drop_after_apply", count=1000)
 
@@ -146,3 +146,22 @@ def test_unending_throttling_on_listing(scenario):
     scenario.judge("info: unending Throttling.Api on list (bound %s)" % CALL_BOUND, run, expect="fail")
     run.assert_clean_failure("Throttling.Api", "Gave up after %d attempts" % ATTEMPTS)
     assert _calls(scenario, "DescribeNetworkInterfaces") == ATTEMPTS
+
+
+@pytest.mark.duration(12)
+def test_unending_short_answers_on_assign_by_count(scenario, lag):
+    """Every Assign-by-count answer lists nothing (a proxy answers it; ECS never sees it): the task re-reads and
+    asks again MAX_RECONCILE_ROUNDS times, then fails with IncompleteAnswer."""
+    body = ('{"RequestId": "5A1E0000-0000-4000-8000-000000000002", "NetworkInterfaceId": "%s", '
+            '"Ipv6Sets": {"Ipv6Address": []}}' % harness.ENI)
+    scenario.seed().fault(action="AssignIpv6Addresses", kind="raw", status=200, content_type="application/json",
+                          body=body, count=1000)
+
+    run = scenario.run(harness.COUNT)
+
+    scenario.judge("unending short answers on count assign (bound %d rounds)" % (harness.MAX_RECONCILE_ROUNDS + 1),
+                   run, expect="fail")
+    run.assert_clean_failure("IncompleteAnswer")
+    assert run.code == "IncompleteAnswer"
+    assert _calls(scenario, "AssignIpv6Addresses") == harness.MAX_RECONCILE_ROUNDS + 1
+    assert run.seconds <= SECONDS + FORK_SLACK

@@ -6,6 +6,19 @@ import pytest
 
 import harness
 
+# A task that does not wait reads the ENI once (a refused write may follow: a wait would read again), and ends
+# well before the wait_timeout. The time bound is loose: on a loaded machine a module process can take 10 s to
+# start and fail.
+NO_WAIT_SECONDS = 25.0
+
+
+def assert_did_not_wait(scenario, run):
+    actions = [call["action"] for call in scenario.control.calls()]
+    assert actions.count("DescribeNetworkInterfaceAttribute") == 1 and "DescribeNetworkInterfaces" not in actions, \
+        actions
+    assert run.seconds < NO_WAIT_SECONDS, run.seconds
+
+
 SETTLING = (
     ("ENI Attaching -> InUse", dict(eni_status="Attaching"), dict(network_interface_id=harness.ENI, status="InUse")),
     ("ENI Detaching -> Available", dict(eni_status="Detaching"),
@@ -22,7 +35,7 @@ STUCK = (
 @pytest.mark.duration(4)
 @pytest.mark.parametrize("name, seed, settle", SETTLING, ids=[case[0] for case in SETTLING])
 @pytest.mark.parametrize("intent_name, intent", [("release", harness.RELEASE), ("assign", harness.ASSIGN)])
-def test_transition_that_settles_is_waited_for(scenario, name, seed, settle, intent_name, intent):
+def test_transition_that_settles_is_waited_for(scenario, lag, name, seed, settle, intent_name, intent):
     """The task waits (polling with backoff) until the state settles 2 s later, then writes once."""
     scenario.seed(harness.standard_seed(**seed))
     scenario.control.schedule(delay=2, **settle)
@@ -36,7 +49,7 @@ def test_transition_that_settles_is_waited_for(scenario, name, seed, settle, int
 
 @pytest.mark.duration(5)
 @pytest.mark.parametrize("name, seed, state", STUCK, ids=[case[0] for case in STUCK])
-def test_transition_that_does_not_settle_fails_at_wait_timeout(scenario, name, seed, state):
+def test_transition_that_does_not_settle_fails_at_wait_timeout(scenario, lag, name, seed, state):
     """The task gives up at wait_timeout, naming the state, and writes nothing."""
     scenario.seed(harness.standard_seed(**seed))
 
@@ -45,24 +58,28 @@ def test_transition_that_does_not_settle_fails_at_wait_timeout(scenario, name, s
     scenario.judge("wait: %s never settles, wait_timeout 3" % name, run, expect="fail", extra_faults=1)
     run.assert_clean_failure(state, "wait_timeout")
     assert run.code == "WaitTimeout"
-    assert 3.0 <= run.seconds < 3.0 + 8.0
+    # By the emulator's clock (a module process can take seconds to start on a loaded machine): the task read
+    # for the wait_timeout, and stopped within a pause of it.
+    calls = scenario.control.calls()
+    assert run.seconds >= 3.0
+    assert calls[-1]["time"] - calls[0]["time"] < 3.0 + 2.0, harness.call_summary(calls)
 
 
 @pytest.mark.duration(2)
 @pytest.mark.parametrize("name, seed, state", STUCK, ids=[case[0] for case in STUCK])
-def test_wait_false_fails_at_once_naming_the_state(scenario, name, seed, state):
+def test_wait_false_fails_at_once_naming_the_state(scenario, lag, name, seed, state):
     scenario.seed(harness.standard_seed(**seed))
 
-    run = scenario.run(dict(harness.RELEASE, wait=False))
+    run = scenario.run(dict(harness.RELEASE, wait=False, wait_timeout=60))
 
     scenario.judge("wait false: %s" % name, run, expect="fail", extra_faults=1)
     run.assert_clean_failure(state)
     assert run.code in ("InvalidOperation.InvalidEniState", "InvalidOperation.InvalidEcsState")
-    assert run.seconds < 5.0
+    assert_did_not_wait(scenario, run)
 
 
 @pytest.mark.duration(2)
-def test_eni_being_deleted_is_not_waited_for(scenario):
+def test_eni_being_deleted_is_not_waited_for(scenario, lag):
     """Deleting is not a transition that ends in a writable state: fail at once, naming it."""
     scenario.seed(harness.standard_seed(eni_status="Deleting"))
 
@@ -70,7 +87,7 @@ def test_eni_being_deleted_is_not_waited_for(scenario):
 
     scenario.judge("wait: ENI Deleting (not transitional)", run, expect="fail", extra_faults=1)
     run.assert_clean_failure("Deleting")
-    assert run.seconds < 5.0
+    assert_did_not_wait(scenario, run)
 
 
 @pytest.mark.duration(2)
@@ -81,4 +98,4 @@ def test_check_mode_does_not_wait(scenario):
 
     scenario.judge("check mode on an Attaching ENI", run, expect="unchanged", extra_faults=1)
     assert run.result["changed"] is True
-    assert run.seconds < 5.0
+    assert_did_not_wait(scenario, run)
