@@ -135,15 +135,6 @@ def list_eni(client, network_interface_id):
     return None
 
 
-def holders(client, kind, items):
-    """The ids of the ENIs that ECS lists as holding any of these addresses (one API call; prefixes: none)."""
-    if kind != "ipv6_addresses":
-        return []
-    body = client.describe_network_interfaces(ipv6_addresses=items)
-    listed = (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []
-    return [item.get("NetworkInterfaceId") for item in listed]
-
-
 class Waiter(object):
     """Waits, within one deadline for the whole task, for an ENI or its instance to settle or for ECS to catch up."""
 
@@ -276,48 +267,62 @@ class Ipv6Writer(object):
                 groups.pop(0)
 
     def _assign_batch(self, kind, batch):
-        pending = list(batch)
+        groups = [list(batch)]
         maybe_ours = set()
         rounds = 0
-        while pending:
-            token = _client_token(self.run_id, self.network_interface_id, kind, *pending)
+        while groups:
+            group = groups[0]
+            token = _client_token(self.run_id, self.network_interface_id, kind, *group)
             try:
-                self.client.assign_ipv6(self.network_interface_id, client_token=token,
-                                        **{_CALL_ARGUMENT[kind]: pending})
+                self.client.assign_ipv6(self.network_interface_id, client_token=token, **{_CALL_ARGUMENT[kind]: group})
             except EcsApiError as err:
                 if err.ambiguous:
-                    maybe_ours.update(pending)
+                    maybe_ours.update(group)
+                if err.code == "InvalidIp.IpAssigned" and len(group) == 1:
+                    # ECS says the address is taken: the goal holds if this ENI holds it, whatever a read shows now.
+                    self._wait_until_held_here(kind, group, err)
+                    self._assigned(kind, group, ours=group[0] in maybe_ours)
+                    groups.pop(0)
+                    continue
                 rounds = self._absorb(err, "InvalidIp.IpAssigned", rounds)
                 fresh = read_eni(self.client, self.network_interface_id)[kind]
-                arrived = [item for item in pending if item in fresh]
-                if err.code == "InvalidIp.IpAssigned" and not arrived:
-                    # The read does not explain the refusal: another ENI holds one, or the read lags behind.
-                    self._wait_until_held_here(kind, pending, err)
-                    arrived = pending
+                arrived = [item for item in group if item in fresh]
                 self._assigned(kind, [item for item in arrived if item in maybe_ours], ours=True)
                 self._assigned(kind, [item for item in arrived if item not in maybe_ours], ours=False)
-                pending = [item for item in pending if item not in arrived]
-                if pending and err.retries_exhausted:
+                rest = [item for item in group if item not in arrived]
+                if rest and err.retries_exhausted:
                     raise
+                if err.code == "InvalidIp.IpAssigned" and not arrived:
+                    # The read does not say which address ECS objects to: send them one by one.
+                    groups[0:1] = [[item] for item in rest]
+                else:
+                    groups[0:1] = [rest] if rest else []
             else:
-                self._assigned(kind, pending, ours=True)
-                pending = []
+                self._assigned(kind, group, ours=True)
+                groups.pop(0)
 
     def _wait_until_held_here(self, kind, items, err):
-        """After InvalidIp.IpAssigned that a read does not explain: wait until a read shows this ENI holds them.
+        """After InvalidIp.IpAssigned: return once ECS lists this ENI holding these items, however long reads lag.
 
-        Raise the refusal at once when another ENI is listed as holding one of them, and when waiting is off;
-        WaitTimeout when reads never show them here in time.
+        Raise the refusal, naming the ENI, as soon as ECS lists another ENI holding one of them; raise it at once
+        when waiting is off, and WaitTimeout when ECS lists neither in time.
         """
-        others = [eni_id for eni_id in holders(self.client, kind, items) if eni_id != self.network_interface_id]
-        if others:
-            raise EcsApiError(err.code, "%s (held by %s)" % (err.message.rstrip("."), ", ".join(others)),
-                              request_id=err.request_id, http_status=err.http_status, action=err.action)
         while True:
-            self.waiter.pause(err.code, err.message)
-            fresh = read_eni(self.client, self.network_interface_id)[kind]
-            if all(item in fresh for item in items):
+            if kind == "ipv6_addresses":
+                body = self.client.describe_network_interfaces(ipv6_addresses=items)
+                listed = [eni_from_api(item) for item in
+                          (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []]
+                others = [eni["network_interface_id"] for eni in listed
+                          if eni["network_interface_id"] != self.network_interface_id]
+                if others:
+                    raise EcsApiError(err.code, "%s (held by %s)" % (err.message.rstrip("."), ", ".join(others)),
+                                      request_id=err.request_id, http_status=err.http_status, action=err.action)
+                here = [eni[kind] for eni in listed if eni["network_interface_id"] == self.network_interface_id]
+            else:
+                here = [read_eni(self.client, self.network_interface_id)[kind]]
+            if here and all(item in here[0] for item in items):
                 return
+            self.waiter.pause(err.code, err.message)
 
     def assign_count(self, kind, count):
         """Have ECS choose and assign this many more items; return the ones it chose."""

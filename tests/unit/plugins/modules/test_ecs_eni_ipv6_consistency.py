@@ -228,3 +228,39 @@ def test_a_noop_and_check_mode_make_one_read_and_no_write(fake):
     assert run(state="absent", ipv6_addresses=[A[30]])["changed"] is False
     assert run(state="absent", ipv6_addresses=[A[0]], check_mode=True)["changed"] is True
     assert [call[0] for call in fake.calls] == ["DescribeNetworkInterfaceAttribute"] * 2
+
+
+def test_assign_of_two_where_one_is_already_here_but_not_shown_assigns_the_other(fake):
+    fake.lag(3)
+    fake._before_write()
+    fake.eni["addresses"].append(A[20])
+    result = run(ipv6_addresses=[A[20], A[21]])
+    assert "failed" not in result, result.get("msg")
+    assert result["assigned_ipv6_addresses"] == [A[21]], "A[20] was someone else's work"
+    assert result["changed"] is True
+    assert fake.eni["addresses"].count(A[20]) == 1 and A[21] in fake.eni["addresses"]
+
+
+def test_an_address_another_eni_took_is_named_once_the_listing_shows_it(fake):
+    fake.lag(3)
+    fake.others["eni-other0001"] = [A[21]]
+    original = fake.describe_network_interfaces
+    lookups = []
+
+    def lagging_lookup(network_interface_ids=None, ipv6_addresses=None, **filters):
+        if ipv6_addresses is not None:
+            lookups.append(ipv6_addresses)
+            if len(lookups) < 3:
+                saved, fake.others = fake.others, {}
+                try:
+                    return original(ipv6_addresses=ipv6_addresses, **filters)
+                finally:
+                    fake.others = saved
+        return original(network_interface_ids=network_interface_ids, ipv6_addresses=ipv6_addresses, **filters)
+
+    fake.describe_network_interfaces = lagging_lookup
+    result = run(ipv6_addresses=[A[21]])
+    assert result["failed"] is True
+    assert result["error"]["code"] == "InvalidIp.IpAssigned"
+    assert "eni-other0001" in result["msg"]
+    assert len(lookups) == 3
