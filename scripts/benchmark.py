@@ -115,19 +115,26 @@ class Bench(object):
     def seed(self, addresses_each=30):
         """Fresh ENIs eni-bench000..029, each holding `addresses_each` addresses."""
         self.control.reset()
-        self.control.seed({
-            "instances": [{"InstanceId": "i-bench", "Status": "Running", "EniIpv6AddressQuantity": 50}],
-            "network_interfaces": [
-                {"NetworkInterfaceId": "eni-bench%03d" % n, "InstanceId": "i-bench", "Status": "InUse",
-                 "Ipv6Addresses": [address(a, n) for a in range(1, addresses_each + 1)]}
-                for n in range(ENI_COUNT)
-            ],
-        })
+        self.control.seed(
+            {
+                "instances": [{"InstanceId": "i-bench", "Status": "Running", "EniIpv6AddressQuantity": 50}],
+                "network_interfaces": [
+                    {
+                        "NetworkInterfaceId": "eni-bench%03d" % n,
+                        "InstanceId": "i-bench",
+                        "Status": "InUse",
+                        "Ipv6Addresses": [address(a, n) for a in range(1, addresses_each + 1)],
+                    }
+                    for n in range(ENI_COUNT)
+                ],
+            }
+        )
 
     def timed(self, command, env=None):
         started = time.perf_counter()
-        done = subprocess.run(command, env=env or self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              check=False)
+        done = subprocess.run(
+            command, env=env or self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
+        )
         elapsed = time.perf_counter() - started
         if done.returncode != 0:
             raise RuntimeError("%s failed:\n%s" % (" ".join(command[:4]), done.stdout.decode("utf-8", "replace")))
@@ -135,38 +142,61 @@ class Bench(object):
 
     def adhoc_release(self, eni="eni-bench000", number=1, version="after"):
         args = dict(self.connection, network_interface_id=eni, state="absent", ipv6_addresses=[address(number)])
-        return self.timed([ANSIBLE, "localhost"] + self.inventory + ["-m", MODULE, "-a", json.dumps(args)],
-                          self.envs[version])
+        return self.timed(
+            [ANSIBLE, "localhost"] + self.inventory + ["-m", MODULE, "-a", json.dumps(args)], self.envs[version]
+        )
 
     def adhoc_ping(self):
         return self.timed([ANSIBLE, "localhost"] + self.inventory + ["-m", "ansible.builtin.ping"])
 
     def playbook(self, name, task, env=None):
         path = os.path.join(self.workdir, name + ".yml")
-        play = [{
-            "hosts": "localhost", "gather_facts": False,
-            "tasks": [dict(task, name=name, loop="{{ range(%d) | list }}" % ENI_COUNT)],
-        }]
+        play = [
+            {
+                "hosts": "localhost",
+                "gather_facts": False,
+                "tasks": [dict(task, name=name, loop="{{ range(%d) | list }}" % ENI_COUNT)],
+            }
+        ]
         with open(path, "w") as handle:
             json.dump(play, handle)
         return self.timed([ANSIBLE_PLAYBOOK] + self.inventory + [path], env)
 
     def loop_release(self, number=2, version="after"):
-        args = dict(self.connection, network_interface_id="eni-bench{{ '%03d' % item }}", state="absent",
-                    ipv6_addresses=["2408:4005:3a0:a100::{{ '%%x' %% (item * 256 + %d) }}" % number])
+        args = dict(
+            self.connection,
+            network_interface_id="eni-bench{{ '%03d' % item }}",
+            state="absent",
+            ipv6_addresses=["2408:4005:3a0:a100::{{ '%%x' %% (item * 256 + %d) }}" % number],
+        )
         return self.playbook("release_loop_" + version, {MODULE: args}, self.envs[version])
 
     def loop_ping(self):
         return self.playbook("ping_loop", {"ansible.builtin.ping": {}})
 
     def sdk_floor(self, number=3):
-        return self.timed([sys.executable, "-c", SDK_FLOOR_SCRIPT, str(self.emulator.port), self.emulator.access_key_id,
-                           self.emulator.access_key_secret, "eni-bench001", address(number, 1)])
+        return self.timed(
+            [
+                sys.executable,
+                "-c",
+                SDK_FLOOR_SCRIPT,
+                str(self.emulator.port),
+                self.emulator.access_key_id,
+                self.emulator.access_key_secret,
+                "eni-bench001",
+                address(number, 1),
+            ]
+        )
 
     def api_calls(self, check_mode, addresses):
         self.control.clear_calls()
-        args = dict(self.connection, network_interface_id="eni-bench002", state="absent",
-                    ipv6_addresses=[address(number, 2) for number in addresses], _ansible_check_mode=check_mode)
+        args = dict(
+            self.connection,
+            network_interface_id="eni-bench002",
+            state="absent",
+            ipv6_addresses=[address(number, 2) for number in addresses],
+            _ansible_check_mode=check_mode,
+        )
         started = time.perf_counter()
         self.run_module(args)
         seconds = time.perf_counter() - started
@@ -183,21 +213,27 @@ class Bench(object):
         return json.loads(done.stdout.decode("utf-8"))
 
     def import_seconds(self, version="after"):
-        done = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT], env=self.envs[version], stdout=subprocess.PIPE,
-                              check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", IMPORT_SCRIPT], env=self.envs[version], stdout=subprocess.PIPE, check=True
+        )
         return float(done.stdout.decode("utf-8").strip())
 
     def importtime_top(self, version="after", count=IMPORTTIME_TOP):
         """One `python -X importtime` import of the module: its cumulative seconds, and the `count` entries below it
         with the largest cumulative and the largest self time, each as (cumulative, self, depth, name)."""
-        done = subprocess.run([sys.executable, "-X", "importtime", "-c", IMPORTTIME_SCRIPT], env=self.envs[version],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", IMPORTTIME_SCRIPT],
+            env=self.envs[version],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            check=True,
+        )
         module = IMPORTTIME_SCRIPT.split()[-1]
         entries = []
         for line in done.stderr.decode("utf-8").splitlines():
             if not line.startswith("import time:") or "cumulative" in line:
                 continue
-            own, cumulative, name = line[len("import time:"):].split("|")
+            own, cumulative, name = line[len("import time:") :].split("|")
             depth = (len(name) - len(name.lstrip()) - 1) // 2
             entries.append((int(cumulative) / 1e6, int(own) / 1e6, depth, name.strip()))
         total = next(entry[0] for entry in entries if entry[3] == module)
@@ -211,8 +247,9 @@ class Bench(object):
     def peak_memory_mib(self):
         """Peak resident memory of one module process releasing one address (ru_maxrss of the child)."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        self.run_module(dict(self.connection, network_interface_id="eni-bench003", state="absent",
-                             ipv6_addresses=[address(4, 3)]))
+        self.run_module(
+            dict(self.connection, network_interface_id="eni-bench003", state="absent", ipv6_addresses=[address(4, 3)])
+        )
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         return max(after, before) / 1024.0
 
@@ -225,9 +262,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per comparison (default 7)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures to this JSON file")
-    parser.add_argument("--before", metavar="PATH",
-                        help="a checkout of the collection to measure side by side in the same rounds, for example "
-                             "`git worktree add /tmp/bench-before <commit>`")
+    parser.add_argument(
+        "--before",
+        metavar="PATH",
+        help="a checkout of the collection to measure side by side in the same rounds, for example "
+        "`git worktree add /tmp/bench-before <commit>`",
+    )
     options = parser.parse_args()
     if options.before and not os.path.isfile(os.path.join(options.before, "plugins", "modules", "ecs_eni_ipv6.py")):
         parser.error("--before %s is not a checkout of this collection" % options.before)
@@ -250,12 +290,18 @@ def measure(bench, rounds):
     bench.seed()
     bench.adhoc_ping()  # warm caches before the first measured round
     # Each measured release takes its own address, so that none finds its address already released.
-    runs = [("adhoc_release", lambda: bench.adhoc_release(number=1)), ("adhoc_ping", bench.adhoc_ping),
-            ("loop_release", lambda: bench.loop_release(number=2)), ("loop_ping", bench.loop_ping),
-            ("sdk_floor", lambda: bench.sdk_floor(number=3))]
+    runs = [
+        ("adhoc_release", lambda: bench.adhoc_release(number=1)),
+        ("adhoc_ping", bench.adhoc_ping),
+        ("loop_release", lambda: bench.loop_release(number=2)),
+        ("loop_ping", bench.loop_ping),
+        ("sdk_floor", lambda: bench.sdk_floor(number=3)),
+    ]
     if "before" in bench.envs:
-        runs += [("before_adhoc_release", lambda: bench.adhoc_release(number=5, version="before")),
-                 ("before_loop_release", lambda: bench.loop_release(number=4, version="before"))]
+        runs += [
+            ("before_adhoc_release", lambda: bench.adhoc_release(number=5, version="before")),
+            ("before_loop_release", lambda: bench.loop_release(number=4, version="before")),
+        ]
     times = dict((name, []) for name, run in runs)
     for number in range(rounds):
         bench.seed()
@@ -275,8 +321,9 @@ def measure(bench, rounds):
     for version in bench.envs:
         imports[version] = median([bench.import_seconds(version) for dummy in range(rounds)])
         # The least disturbed of three imports.
-        importtime[version] = min((bench.importtime_top(version) for dummy in range(3)),
-                                  key=lambda top: top["module_seconds"])
+        importtime[version] = min(
+            (bench.importtime_top(version) for dummy in range(3)), key=lambda top: top["module_seconds"]
+        )
     return {
         "medians": dict((name, median(values)) for name, values in times.items()),
         "minimums": dict((name, min(values)) for name, values in times.items()),
@@ -289,8 +336,10 @@ def measure(bench, rounds):
 
 
 def report(figures, rounds):
-    print("ecs_eni_ipv6 benchmark: %d interleaved rounds, %s, Python %s, %d cores, load average %.2f"
-          % (rounds, time.strftime("%Y-%m-%d"), sys.version.split()[0], os.cpu_count(), os.getloadavg()[0]))
+    print(
+        "ecs_eni_ipv6 benchmark: %d interleaved rounds, %s, Python %s, %d cores, load average %.2f"
+        % (rounds, time.strftime("%Y-%m-%d"), sys.version.split()[0], os.cpu_count(), os.getloadavg()[0])
+    )
     if figures.get("before_path"):
         print("before: %s" % figures["before_path"])
     # On a busy machine the medians move with the load; the best round of each is the least disturbed.
@@ -300,8 +349,14 @@ def report(figures, rounds):
         report_times(figures, figures[key])
     print()
     imports = figures["import_seconds"]
-    print("%-46s %10s%s" % ("module import (module, module_utils, SDK), median", "%.3fs" % imports["after"],
-                            "   before %.3fs" % imports["before"] if "before" in imports else ""))
+    print(
+        "%-46s %10s%s"
+        % (
+            "module import (module, module_utils, SDK), median",
+            "%.3fs" % imports["after"],
+            "   before %.3fs" % imports["before"] if "before" in imports else "",
+        )
+    )
     print("%-46s %10s" % ("module process peak memory (1-address release)", "%.1fMiB" % figures["peak_memory_mib"]))
     print()
     print("%-30s" % "API calls (reads + writes)" + "".join("%24s" % ("read lag %gs" % lag) for lag in API_CALL_LAGS))
@@ -331,8 +386,12 @@ def report_times(figures, med):
         print(row_format % tuple(cells))
 
     row("ad hoc task (1-address release)", med["adhoc_release"], med["adhoc_ping"], med.get("before_adhoc_release"))
-    row("playbook loop over %d ENIs, per item" % ENI_COUNT, med["loop_release"] / ENI_COUNT,
-        med["loop_ping"] / ENI_COUNT, med.get("before_loop_release", 0) / ENI_COUNT)
+    row(
+        "playbook loop over %d ENIs, per item" % ENI_COUNT,
+        med["loop_release"] / ENI_COUNT,
+        med["loop_ping"] / ENI_COUNT,
+        med.get("before_loop_release", 0) / ENI_COUNT,
+    )
     print("%-46s %10s" % ("SDK floor: bare script, same client and calls", "%.3fs" % med["sdk_floor"]))
     floor = med["adhoc_ping"] + med["sdk_floor"]
     above = "%+.1f%%" % (100.0 * (med["adhoc_release"] - floor) / floor)

@@ -7,7 +7,6 @@
 Private to the alibabacloud.ecs collection: not a public API, may change without notice.
 """
 
-
 import gc
 import importlib
 import importlib.util
@@ -18,7 +17,6 @@ import sys
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import (
     EcsApiError,
     credential_chain_message,
@@ -282,11 +280,24 @@ class EcsClient(object):
         request = ecs_models.DescribeNetworkInterfaceAttributeRequest(
             region_id=self.region, network_interface_id=network_interface_id
         )
-        return self._call("DescribeNetworkInterfaceAttribute",
-                          self.sdk.describe_network_interface_attribute_with_options, request, idempotent=True)
+        return self._call(
+            "DescribeNetworkInterfaceAttribute",
+            self.sdk.describe_network_interface_attribute_with_options,
+            request,
+            idempotent=True,
+        )
 
-    def describe_network_interfaces(self, network_interface_ids=None, ipv6_addresses=None, tags=None,
-                                    next_token=None, instance_id=None, v_switch_id=None, vpc_id=None, status=None):
+    def describe_network_interfaces(
+        self,
+        network_interface_ids=None,
+        ipv6_addresses=None,
+        tags=None,
+        next_token=None,
+        instance_id=None,
+        v_switch_id=None,
+        vpc_id=None,
+        status=None,
+    ):
         """DescribeNetworkInterfaces, one page of at most 500: the answer's body as a dict.
 
         At most 100 ids and 100 addresses per call; at most 20 tags (a tag whose value is None matches any value).
@@ -295,8 +306,11 @@ class EcsClient(object):
             region_id=self.region,
             network_interface_id=list(network_interface_ids) if network_interface_ids else None,
             ipv_6address=list(ipv6_addresses) if ipv6_addresses else None,
-            tag=[ecs_models.DescribeNetworkInterfacesRequestTag(key=key, value=value)
-                 for key, value in tags.items()] if tags else None,
+            tag=(
+                [ecs_models.DescribeNetworkInterfacesRequestTag(key=key, value=value) for key, value in tags.items()]
+                if tags
+                else None
+            ),
             instance_id=instance_id,
             v_switch_id=v_switch_id,
             vpc_id=vpc_id,
@@ -304,11 +318,19 @@ class EcsClient(object):
             max_results=MAX_RESULTS_PER_PAGE,
             next_token=next_token or None,
         )
-        return self._call("DescribeNetworkInterfaces", self.sdk.describe_network_interfaces_with_options, request,
-                          idempotent=True)
+        return self._call(
+            "DescribeNetworkInterfaces", self.sdk.describe_network_interfaces_with_options, request, idempotent=True
+        )
 
-    def assign_ipv6(self, network_interface_id, addresses=None, address_count=None, prefixes=None,
-                    prefix_count=None, client_token=None):
+    def assign_ipv6(
+        self,
+        network_interface_id,
+        addresses=None,
+        address_count=None,
+        prefixes=None,
+        prefix_count=None,
+        client_token=None,
+    ):
         """AssignIpv6Addresses: at most 10 addresses (or a count) and 10 prefixes (or a count) per call."""
         request = ecs_models.AssignIpv6AddressesRequest(
             region_id=self.region,
@@ -320,8 +342,12 @@ class EcsClient(object):
             client_token=client_token,
         )
         # With a ClientToken ECS applies a repeated call once, so a lost answer may be retried.
-        return self._call("AssignIpv6Addresses", self.sdk.assign_ipv_6addresses_with_options, request,
-                          idempotent=client_token is not None)
+        return self._call(
+            "AssignIpv6Addresses",
+            self.sdk.assign_ipv_6addresses_with_options,
+            request,
+            idempotent=client_token is not None,
+        )
 
     def unassign_ipv6(self, network_interface_id, addresses=None, prefixes=None):
         """UnassignIpv6Addresses for at most 10 addresses or (not and) 10 prefixes."""
@@ -331,8 +357,9 @@ class EcsClient(object):
             ipv_6address=list(addresses) if addresses else None,
             ipv_6prefix=list(prefixes) if prefixes else None,
         )
-        return self._call("UnassignIpv6Addresses", self.sdk.unassign_ipv_6addresses_with_options, request,
-                          idempotent=False)
+        return self._call(
+            "UnassignIpv6Addresses", self.sdk.unassign_ipv_6addresses_with_options, request, idempotent=False
+        )
 
 
 def connect(module, retry_policy=None):

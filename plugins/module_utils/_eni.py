@@ -7,7 +7,6 @@
 Private to the alibabacloud.ecs collection: not a public API, may change without notice.
 """
 
-
 import hashlib
 import ipaddress
 import re
@@ -57,8 +56,13 @@ def canonical_ipv6_address(value, option="ipv6_addresses"):
         raise InputError("%s: %s is not a valid IPv6 address." % (option, _shown(value)))
     # No ENI holds these; refusing IPv4-mapped ones also keeps the canonical form the same on every Python
     # (3.13 writes them with a dotted quad).
-    if address.ipv4_mapped or address.is_unspecified or address.is_loopback or address.is_link_local \
-            or address.is_multicast:
+    if (
+        address.ipv4_mapped
+        or address.is_unspecified
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+    ):
         raise InputError(
             "%s: %s is a special-use address (unspecified, loopback, link-local, multicast or IPv4-mapped), "
             "which no ENI holds." % (option, _shown(value))
@@ -70,9 +74,7 @@ def canonical_ipv6_prefix(value, option="ipv6_prefixes"):
     """The RFC 5952 form of one IPv6 prefix such as 2408:4005:3a0:a1ff:1::/80; InputError for anything else."""
     address, slash, length = value.partition("/") if isinstance(value, str) else ("", "", "")
     if not slash or not length.isdigit() or not _ADDRESS_CHARACTERS.match(address):
-        raise InputError(
-            "%s: %s is not an IPv6 prefix such as 2408:4005:3a0:a1ff:1::/80." % (option, _shown(value))
-        )
+        raise InputError("%s: %s is not an IPv6 prefix such as 2408:4005:3a0:a1ff:1::/80." % (option, _shown(value)))
     try:
         return ipaddress.IPv6Network(value, strict=True).compressed
     except ValueError as exc:
@@ -176,7 +178,7 @@ class Waiter(object):
 
 
 def _batches(items):
-    return [items[start:start + MAX_ITEMS_PER_CALL] for start in range(0, len(items), MAX_ITEMS_PER_CALL)]
+    return [items[start : start + MAX_ITEMS_PER_CALL] for start in range(0, len(items), MAX_ITEMS_PER_CALL)]
 
 
 def _client_token(*parts):
@@ -310,13 +312,23 @@ class Ipv6Writer(object):
         while True:
             if kind == "ipv6_addresses":
                 body = self.client.describe_network_interfaces(ipv6_addresses=items)
-                listed = [eni_from_api(item) for item in
-                          (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []]
-                others = [eni["network_interface_id"] for eni in listed
-                          if eni["network_interface_id"] != self.network_interface_id]
+                listed = [
+                    eni_from_api(item)
+                    for item in (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []
+                ]
+                others = [
+                    eni["network_interface_id"]
+                    for eni in listed
+                    if eni["network_interface_id"] != self.network_interface_id
+                ]
                 if others:
-                    raise EcsApiError(err.code, "%s (held by %s)" % (err.message.rstrip("."), ", ".join(others)),
-                                      request_id=err.request_id, http_status=err.http_status, action=err.action)
+                    raise EcsApiError(
+                        err.code,
+                        "%s (held by %s)" % (err.message.rstrip("."), ", ".join(others)),
+                        request_id=err.request_id,
+                        http_status=err.http_status,
+                        action=err.action,
+                    )
                 here = [eni[kind] for eni in listed if eni["network_interface_id"] == self.network_interface_id]
             else:
                 here = [read_eni(self.client, self.network_interface_id)[kind]]
@@ -352,11 +364,12 @@ class Ipv6Writer(object):
                 short = EcsApiError(
                     "IncompleteAnswer",
                     "AssignIpv6Addresses was asked for %d and its answer listed %d." % (wanted, len(listed)),
-                    request_id=answer.get("RequestId"), action="AssignIpv6Addresses",
+                    request_id=answer.get("RequestId"),
+                    action="AssignIpv6Addresses",
                 )
                 rounds = self._absorb(short, "IncompleteAnswer", rounds)
                 fresh = read_eni(self.client, self.network_interface_id)[kind]
-                self._chose(kind, [item for item in fresh if item not in self.held[kind]][:wanted - len(listed)])
+                self._chose(kind, [item for item in fresh if item not in self.held[kind]][: wanted - len(listed)])
         return chosen[already:]
 
     def confirm(self):

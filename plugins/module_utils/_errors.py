@@ -7,7 +7,6 @@
 Private to the alibabacloud.ecs collection: not a public API, may change without notice.
 """
 
-
 import ast
 import json
 import re
@@ -248,8 +247,15 @@ _ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\"\\)]+)|[A-Za-z]+Error\(-?\d+,
 _SSL_REASON = re.compile(r"\[SSL(?:: [A-Z0-9_]+)?\] [^'\"\\(]*[^'\"\\( ]")
 _TIMEOUT_SECONDS = re.compile(r"(read|connect) timeout=([0-9.]+)")
 # TLS alerts that mean the other end does not speak TLS at all: most often http versus https.
-_NOT_TLS_MARKERS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST", "UNKNOWN_PROTOCOL",
-                    "PACKET_LENGTH_TOO_LONG", "wrong version number", "record layer failure")
+_NOT_TLS_MARKERS = (
+    "WRONG_VERSION_NUMBER",
+    "RECORD_LAYER_FAILURE",
+    "HTTP_REQUEST",
+    "UNKNOWN_PROTOCOL",
+    "PACKET_LENGTH_TOO_LONG",
+    "wrong version number",
+    "record layer failure",
+)
 _CERTIFICATE_MARKERS = ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed", "doesn't match", "Hostname mismatch")
 _CHAIN_PREFIX = "unable to load credentials from any of the providers in the chain:"
 _PROVIDER_NAMES = {
@@ -273,7 +279,7 @@ def credential_chain_message(text):
     if not text.startswith(_CHAIN_PREFIX):
         return _sentence(text)
     try:
-        reasons = ast.literal_eval(text[len(_CHAIN_PREFIX):].strip())
+        reasons = ast.literal_eval(text[len(_CHAIN_PREFIX) :].strip())
     except (ValueError, SyntaxError):
         reasons = None
     if not isinstance(reasons, list) or not all(isinstance(reason, str) for reason in reasons):
@@ -309,7 +315,8 @@ def _transport_error(text, action, endpoint=None):
         )
     if ssl_reason and any(marker in text for marker in _CERTIFICATE_MARKERS):
         return EcsApiError(
-            "TlsCertificateInvalid", "The TLS certificate of %s was refused (%s)." % (where, ssl_reason.group(0)),
+            "TlsCertificateInvalid",
+            "The TLS certificate of %s was refused (%s)." % (where, ssl_reason.group(0)),
             action=action,
         )
     where = where.split("://", 1)[-1]
@@ -340,8 +347,9 @@ def _transport_error(text, action, endpoint=None):
             reason = text
         if plain_http:
             reason += "; if that port serves HTTPS, use https:// in endpoint"
-        return EcsApiError("ConnectionLost", "The connection to %s broke before an answer came (%s)." % (where, reason),
-                           action=action)
+        return EcsApiError(
+            "ConnectionLost", "The connection to %s broke before an answer came (%s)." % (where, reason), action=action
+        )
     return EcsApiError("ConnectionFailed", message, action=action)
 
 
@@ -364,7 +372,7 @@ def _http_answer(exc):
 
 def _shorten(text, length=120):
     text = " ".join(text.split())
-    return text[:length - 3] + "..." if len(text) > length else text
+    return text[: length - 3] + "..." if len(text) > length else text
 
 
 def _excerpt(body):
@@ -381,8 +389,9 @@ def _invalid_answer_error(exc, action):
         return EcsApiError("InvalidResponse", "The endpoint's answer is not JSON (%s)." % text[:200], action=action)
     status, body = answer
     code = "HttpError%d" % status if status >= 400 else "InvalidResponse"
-    return EcsApiError(code, "The endpoint answered HTTP %d with %s." % (status, _excerpt(body)), http_status=status,
-                       action=action)
+    return EcsApiError(
+        code, "The endpoint answered HTTP %d with %s." % (status, _excerpt(body)), http_status=status, action=action
+    )
 
 
 def error_from_sdk(exc, action=None, endpoint=None):
@@ -416,7 +425,9 @@ def error_from_sdk(exc, action=None, endpoint=None):
             if isinstance(data, dict):
                 data = dict((key, value) for key, value in data.items() if key != "statusCode")
             message = "The endpoint answered HTTP %d with JSON that has no ECS error code: %s" % (
-                status, _shorten(json_text(data)))
+                status,
+                _shorten(json_text(data)),
+            )
         retry_after = getattr(exc, "retry_after", None)
         return EcsApiError(
             code,
@@ -431,8 +442,16 @@ def error_from_sdk(exc, action=None, endpoint=None):
     text = str(getattr(exc, "message", None) or exc)
     if name == "CredentialException" or code == "InvalidCredentials":
         return EcsApiError("CredentialsNotFound", credential_chain_message(text), action=action)
-    if name in ("RetryError", "ConnectionError", "Timeout", "ReadTimeout", "ConnectTimeout", "SSLError", "OSError",
-                "IOError"):
+    if name in (
+        "RetryError",
+        "ConnectionError",
+        "Timeout",
+        "ReadTimeout",
+        "ConnectTimeout",
+        "SSLError",
+        "OSError",
+        "IOError",
+    ):
         return _transport_error(text, action, endpoint)
     if name in ("RuntimeError", "JSONDecodeError", "ValueError") and "json" in text.lower():
         return _invalid_answer_error(exc, action)

@@ -7,7 +7,6 @@
 Private to the alibabacloud.ecs collection: not a public API, may change without notice.
 """
 
-
 import random
 import time
 
@@ -30,8 +29,15 @@ class RetryPolicy(object):
     A connection that cannot be made is retried for at most connection_seconds, other errors for max_seconds.
     """
 
-    def __init__(self, max_attempts=MAX_ATTEMPTS, max_seconds=MAX_RETRY_SECONDS, sleep=time.sleep,
-                 clock=time.monotonic, rng=random.random, connection_seconds=CONNECTION_RETRY_SECONDS):
+    def __init__(
+        self,
+        max_attempts=MAX_ATTEMPTS,
+        max_seconds=MAX_RETRY_SECONDS,
+        sleep=time.sleep,
+        clock=time.monotonic,
+        rng=random.random,
+        connection_seconds=CONNECTION_RETRY_SECONDS,
+    ):
         self.max_attempts = max_attempts
         self.max_seconds = max_seconds
         self.connection_seconds = connection_seconds
@@ -43,7 +49,7 @@ class RetryPolicy(object):
         """Seconds to wait before attempt number C(attempt + 1): the server's wish, or full jitter."""
         if retry_after:
             return min(retry_after, MAX_DELAY * 2)
-        return self.rng() * min(MAX_DELAY, BASE_DELAY * 2 ** attempt)
+        return self.rng() * min(MAX_DELAY, BASE_DELAY * 2**attempt)
 
     def run(self, call, idempotent):
         """Return C(call()), retrying it as this policy allows; raise the last EcsApiError when it gives up."""

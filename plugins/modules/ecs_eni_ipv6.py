@@ -269,7 +269,6 @@ error:
 from collections import namedtuple
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC, connect
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     READY_STATES,
@@ -318,7 +317,9 @@ def wanted_state(params):
                 "%s needs %s (the ones to keep; [] releases all) or %s."
                 % (kind.purge_option, kind.list_option, kind.count_option)
             )
-        wanted[name] = dict(items=canonical_list(items, kind.canonical, kind.list_option), count=count or 0, purge=purge)
+        wanted[name] = dict(
+            items=canonical_list(items, kind.canonical, kind.list_option), count=count or 0, purge=purge
+        )
 
     if absent and not (wanted["ipv6_addresses"]["items"] or wanted["ipv6_prefixes"]["items"]):
         raise InputError(

@@ -203,7 +203,6 @@ error:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import (
     CONNECTION_ARGUMENT_SPEC,
     MAX_IDS_PER_DESCRIBE,
@@ -222,8 +221,12 @@ MAX_TAGS = 20
 # 500 ENIs a page: far more pages than any region's ENIs fill, so only a server that pages without end reaches it.
 MAX_PAGES = 1000
 # The module's scalar filters and their names in the SDK's DescribeNetworkInterfacesRequest.
-SCALAR_FILTERS = (("instance_id", "instance_id"), ("vswitch_id", "v_switch_id"), ("vpc_id", "vpc_id"),
-                  ("status", "status"))
+SCALAR_FILTERS = (
+    ("instance_id", "instance_id"),
+    ("vswitch_id", "v_switch_id"),
+    ("vpc_id", "vpc_id"),
+    ("status", "status"),
+)
 
 
 def wanted_tags(tags):
@@ -266,7 +269,7 @@ def _parts(items):
     """The lists of at most 100 that a filter list is asked for in; [None] when the filter is not given."""
     if items is None:
         return [None]
-    return [items[start:start + MAX_IDS_PER_DESCRIBE] for start in range(0, len(items), MAX_IDS_PER_DESCRIBE)]
+    return [items[start : start + MAX_IDS_PER_DESCRIBE] for start in range(0, len(items), MAX_IDS_PER_DESCRIBE)]
 
 
 def find_enis(client, ids, addresses, tags, filters):
@@ -282,7 +285,10 @@ def find_enis(client, ids, addresses, tags, filters):
                         "DescribeNetworkInterfaces kept answering a NextToken after %d pages." % MAX_PAGES,
                     )
                 body = client.describe_network_interfaces(
-                    network_interface_ids=id_part, ipv6_addresses=address_part, tags=tags, next_token=next_token,
+                    network_interface_ids=id_part,
+                    ipv6_addresses=address_part,
+                    tags=tags,
+                    next_token=next_token,
                     **filters
                 )
                 for item in (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []:
@@ -305,8 +311,9 @@ def main():
         instance_id=dict(type="str"),
         vswitch_id=dict(type="str"),
         vpc_id=dict(type="str"),
-        status=dict(type="str", choices=["Available", "Attaching", "InUse", "Detaching", "Deleting", "Creating",
-                                         "CreateFailed"]),
+        status=dict(
+            type="str", choices=["Available", "Attaching", "InUse", "Detaching", "Deleting", "Creating", "CreateFailed"]
+        ),
         ipv6_addresses=dict(type="list", elements="str"),
         tags=dict(type="dict"),
     )

@@ -23,7 +23,6 @@ if EMULATOR_DIR not in sys.path:
 from alibabacloud_ecs20140526.client import Client  # noqa: E402  pylint: disable=wrong-import-position
 from alibabacloud_tea_openapi import models as open_api_models  # noqa: E402  pylint: disable=wrong-import-position
 from alibabacloud_tea_openapi.utils import Utils as OpenApiUtils  # noqa: E402  pylint: disable=wrong-import-position
-
 from ecs_emulator import start_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 REGION = "cn-hangzhou"

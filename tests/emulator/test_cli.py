@@ -10,7 +10,6 @@ import time
 import urllib.request
 
 import pytest
-
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client
 from alibabacloud_tea_openapi import models as open_api_models

@@ -8,7 +8,6 @@ import urllib.request
 import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from darabonba.runtime import RuntimeOptions
-
 from ecs_emulator import EmulatorControlError
 
 REGION = "cn-hangzhou"

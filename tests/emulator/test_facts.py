@@ -6,7 +6,6 @@ import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from darabonba.runtime import RuntimeOptions
-
 from ecs_emulator import EmulatorControlError
 
 REGION = "cn-hangzhou"
@@ -233,9 +232,7 @@ def test_account_ipv6_quota_answers_ipv6_count_exceeded(client, control, ips):
 
 
 def test_client_token_mismatch_changes_nothing_and_the_original_still_replays(client, control, ips):
-    control.seed(
-        {"network_interfaces": [{"NetworkInterfaceId": "eni-1"}, {"NetworkInterfaceId": "eni-2"}]}
-    )
+    control.seed({"network_interfaces": [{"NetworkInterfaceId": "eni-1"}, {"NetworkInterfaceId": "eni-2"}]})
     first = assign(client, "eni-1", ipv_6address_count=2, client_token="tok-a")
     for eni_id, fields in (
         ("eni-2", {"ipv_6address_count": 2}),

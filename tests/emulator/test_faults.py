@@ -7,7 +7,6 @@ from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException, ThrottlingException
 from darabonba.exceptions import RetryError, UnretryableException
 from darabonba.runtime import RuntimeOptions
-
 from ecs_emulator import EmulatorControlError
 
 REGION = "cn-hangzhou"

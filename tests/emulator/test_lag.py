@@ -6,7 +6,6 @@ import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from darabonba.runtime import RuntimeOptions
-
 from ecs_emulator import EmulatorControlError, start_emulator
 from ecs_emulator.store import ENI_VERSION_LIMIT
 

@@ -58,8 +58,8 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=_expected_seconds, reverse=True)
     workers = getattr(config, "workerinput", {}).get("workercount", 0)
     if workers and len(items) >= 2 * workers:
-        head = items[:2 * workers]
-        items[:2 * workers] = [item for index in range(workers) for item in (head[index], head[-1 - index])]
+        head = items[: 2 * workers]
+        items[: 2 * workers] = [item for index in range(workers) for item in (head[index], head[-1 - index])]
 
 
 @pytest.fixture(scope="session")
@@ -192,8 +192,19 @@ class Scenario(object):
 
     # ------------------------------------------------------------------------------------------ judging
 
-    def judge(self, name, run, args=None, expect="goal", held=None, extra_faults=0, changed=None,
-              eni=harness.ENI, group=None, mutation=None):
+    def judge(
+        self,
+        name,
+        run,
+        args=None,
+        expect="goal",
+        held=None,
+        extra_faults=0,
+        changed=None,
+        eni=harness.ENI,
+        group=None,
+        mutation=None,
+    ):
         """Check a run and record its row; return the row.
 
         expect="goal": the task succeeded, the ENI holds exactly its goal (worked out from `args`, on `held`,
@@ -206,7 +217,7 @@ class Scenario(object):
         args = args if args is not None else run.args
         self.settle()
         calls = self.control.calls()
-        earlier, calls = calls[:self.first_call], calls[self.first_call:]
+        earlier, calls = calls[: self.first_call], calls[self.first_call :]
         state = self.control.state()["network_interfaces"]
         final = state.get(eni)
         before = self.before.get(eni)
@@ -238,10 +249,15 @@ class Scenario(object):
                 if args.get("wait", True) and "ipv6_addresses" in run.result:
                     # The task ends when ECS shows its result: Describe, as it answered the moment the task
                     # ended, must show the ENI as it really is.
-                    shown = self.shown_at_end.get(eni) == (sorted(final["Ipv6Addresses"]),
-                                                            sorted(final["Ipv6Prefixes"]))
+                    shown = self.shown_at_end.get(eni) == (
+                        sorted(final["Ipv6Addresses"]),
+                        sorted(final["Ipv6Prefixes"]),
+                    )
                     assert shown, "ECS still showed %s when the task ended; the ENI is %s\n%s" % (
-                        self.shown_at_end.get(eni), final, run.describe())
+                        self.shown_at_end.get(eni),
+                        final,
+                        run.describe(),
+                    )
                     self._check_last_read(earlier + calls, calls, eni, mutation)
             elif expect == "unchanged":
                 assert not run.failed, run.describe()
@@ -290,25 +306,33 @@ class Scenario(object):
         read before that showed the ENI as it was, so a task that ended on it returned a stale view. (This holds
         however late the suite looked at Describe after the process ended.)"""
         lag = self.control.settings()["read_lag"]
-        changes = [call["time"] for call in every_call
-                   if call["action"] in harness.WRITE_ACTIONS and call["applied"]
-                   and call["params"].get("NetworkInterfaceId") == eni]
+        changes = [
+            call["time"]
+            for call in every_call
+            if call["action"] in harness.WRITE_ACTIONS
+            and call["applied"]
+            and call["params"].get("NetworkInterfaceId") == eni
+        ]
         if mutation and mutation["network_interface_id"] == eni:
             changes += [call["time"] for call in calls if call.get("fault") == "mutate_before"]
         reads = [call["time"] for call in calls if call["action"].startswith("Describe") and call["status"] == 200]
         if lag and changes and reads:
             # The log stamps a call when it arrives (a delayed answer is logged late, in arrival time), and ECS
             # applies a write a moment later: 10 ms.
-            assert max(reads) >= max(changes) + lag - 0.01, \
-                "the last read came %.2f s after the last change (lag %g s)" % (max(reads) - max(changes), lag)
+            assert (
+                max(reads) >= max(changes) + lag - 0.01
+            ), "the last read came %.2f s after the last change (lag %g s)" % (max(reads) - max(changes), lag)
 
     @staticmethod
     def _check_partial_truth(run, applied):
         """A failed task that changed something says so: `changed` and the released lists match what ECS applied,
         and what it lists as assigned by name was applied by Assign calls."""
         result = run.result
-        assert result.get("changed", False) == bool(applied), \
-            "failed with changed=%s but %d writes applied\n%s" % (result.get("changed"), len(applied), run.describe())
+        assert result.get("changed", False) == bool(applied), "failed with changed=%s but %d writes applied\n%s" % (
+            result.get("changed"),
+            len(applied),
+            run.describe(),
+        )
         if "released_ipv6_addresses" not in result:
             return
         released = set(result["released_ipv6_addresses"]) | set(result["released_ipv6_prefixes"])
@@ -321,7 +345,10 @@ class Scenario(object):
     def _check_truth(run, final, applied, changed):
         """`changed`, the returned lists and the ENI after the task agree with what ECS applied."""
         result = run.result
-        assert result["changed"] == bool(applied), "changed=%s but %d writes applied" % (result["changed"], len(applied))
+        assert result["changed"] == bool(applied), "changed=%s but %d writes applied" % (
+            result["changed"],
+            len(applied),
+        )
         if changed is not None:
             assert result["changed"] is changed, run.describe()
         if "ipv6_addresses" not in result:
@@ -330,8 +357,12 @@ class Scenario(object):
         assert sorted(result["ipv6_prefixes"]) == sorted(final["Ipv6Prefixes"]), run.describe()
         released = set(result["released_ipv6_addresses"]) | set(result["released_ipv6_prefixes"])
         assigned = set(result["assigned_ipv6_addresses"]) | set(result["assigned_ipv6_prefixes"])
-        applied_releases = set(item for write in applied if write[0] == "UnassignIpv6Addresses" for item in write[2] + write[3])
-        applied_names = set(item for write in applied if write[0] == "AssignIpv6Addresses" for item in write[2] + write[3])
+        applied_releases = set(
+            item for write in applied if write[0] == "UnassignIpv6Addresses" for item in write[2] + write[3]
+        )
+        applied_names = set(
+            item for write in applied if write[0] == "AssignIpv6Addresses" for item in write[2] + write[3]
+        )
         assert released == applied_releases, (released, applied_releases)
         assert applied_names <= assigned, (applied_names, assigned)
         chosen = result["assigned_ipv6_address_count"] + result["assigned_ipv6_prefix_count"]

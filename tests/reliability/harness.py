@@ -184,7 +184,11 @@ class ModuleRun(object):
     def describe(self):
         """Everything about the run, for assertion messages."""
         return "rc=%s seconds=%.1f\nargs=%s\nstdout=%s\nstderr=%s" % (
-            self.returncode, self.seconds, _masked_args(self.args), self.stdout[-3000:], self.stderr[-3000:]
+            self.returncode,
+            self.seconds,
+            _masked_args(self.args),
+            self.stdout[-3000:],
+            self.stderr[-3000:],
         )
 
 
@@ -216,7 +220,12 @@ def run_module(name, args, env, workdir, check_mode=False, timeout=PROCESS_TIMEO
     try:
         process = subprocess.run(
             [PYTHON, os.path.join(MODULES_DIR, name + ".py"), path],
-            env=env, cwd=workdir, capture_output=True, text=True, timeout=timeout, check=False,
+            env=env,
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     finally:
         os.unlink(path)
@@ -227,8 +236,14 @@ def run_command(command, env, workdir, timeout=PROCESS_TIMEOUT):
     """Run ansible or ansible-playbook; return (exit code, stdout and stderr together, seconds)."""
     started = time.monotonic()
     process = subprocess.run(
-        command, env=env, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        timeout=timeout, check=False,
+        command,
+        env=env,
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     return process.returncode, process.stdout, time.monotonic() - started
 
@@ -371,11 +386,18 @@ def call_summary(calls):
         params = call["params"]
         items = _indexed(params, "Ipv6Address") + _indexed(params, "Ipv6Prefix")
         counts = [key + "=" + params[key] for key in ("Ipv6AddressCount", "Ipv6PrefixCount") if params.get(key)]
-        lines.append("  +%6.2f s %s %s %s%s%s %s" % (
-            call["time"] - calls[0]["time"], call["action"], call["status"], call["code"] or "",
-            " applied" if call["applied"] else "", " fault=" + call["fault"] if call.get("fault") else "",
-            " ".join(items + counts),
-        ))
+        lines.append(
+            "  +%6.2f s %s %s %s%s%s %s"
+            % (
+                call["time"] - calls[0]["time"],
+                call["action"],
+                call["status"],
+                call["code"] or "",
+                " applied" if call["applied"] else "",
+                " fault=" + call["fault"] if call.get("fault") else "",
+                " ".join(items + counts),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -411,8 +433,9 @@ class Goal(object):
 
     def __init__(self, args, addresses, prefixes):
         self.kinds = {
-            "ipv6_addresses": self._kind(args, "ipv6_addresses", "ipv6_address_count", "purge_ipv6_addresses",
-                                         addresses),
+            "ipv6_addresses": self._kind(
+                args, "ipv6_addresses", "ipv6_address_count", "purge_ipv6_addresses", addresses
+            ),
             "ipv6_prefixes": self._kind(args, "ipv6_prefixes", "ipv6_prefix_count", "purge_ipv6_prefixes", prefixes),
         }
 
@@ -428,7 +451,7 @@ class Goal(object):
         count = args.get(count_option) or 0
         if args.get(purge_option):
             others = [item for item in held if item not in items]
-            kept = others[:max(0, count - len(items))]
+            kept = others[: max(0, count - len(items))]
             base = items + kept
             exclude = [item for item in others if item not in kept]
         else:
@@ -486,10 +509,18 @@ def render_table(rows):
         goal = {True: "reached", False: "MISSED", None: "n/a"}[row["goal"]]
         cells.append(
             dict(
-                scenario=row["scenario"], lag="%g" % row["lag"], faults=str(row["faults"]), outcome=row["outcome"],
-                eni=row["eni"], goal=goal, shown={True: "yes", False: "STALE", None: "-"}[row["shown"]],
-                writes="%d/%d" % (row["writes_applied"], row["writes_sent"]), calls=_calls_cell(row),
-                twice=str(row["twice"]), lost=str(row["lost"]), seconds="%.1f" % row["seconds"],
+                scenario=row["scenario"],
+                lag="%g" % row["lag"],
+                faults=str(row["faults"]),
+                outcome=row["outcome"],
+                eni=row["eni"],
+                goal=goal,
+                shown={True: "yes", False: "STALE", None: "-"}[row["shown"]],
+                writes="%d/%d" % (row["writes_applied"], row["writes_sent"]),
+                calls=_calls_cell(row),
+                twice=str(row["twice"]),
+                lost=str(row["lost"]),
+                seconds="%.1f" % row["seconds"],
             )
         )
     widths = dict((key, max([len(title)] + [len(cell[key]) for cell in cells])) for key, title, _align in columns)
@@ -521,38 +552,58 @@ def render_totals(rows, groups=()):
         for group in groups
     ]
     lags = sorted(set(row["lag"] for row in rows))
-    header = ("read lag", "scenarios", "faults", "goal reached", "shown at end", "clean failures", "lost", "twice",
-              "writes ok/sent", "calls/task mean", "calls/task max", "task secs")
+    header = (
+        "read lag",
+        "scenarios",
+        "faults",
+        "goal reached",
+        "shown at end",
+        "clean failures",
+        "lost",
+        "twice",
+        "writes ok/sent",
+        "calls/task mean",
+        "calls/task max",
+        "task secs",
+    )
     table = [header]
     for lag, selected in [(lag, [row for row in rows if row["lag"] == lag]) for lag in lags] + [("all", rows)]:
         goal_rows = [row for row in selected if row["goal"] is not None]
         failures = [row for row in selected if row["goal"] is None]
         shown_rows = [row for row in selected if row["shown"] is not None]
-        table.append((
-            "%g s" % lag if lag != "all" else "all",
-            str(len(selected)),
-            str(sum(row["faults"] for row in selected)),
-            "%d/%d" % (sum(1 for row in goal_rows if row["goal"]), len(goal_rows)),
-            "%d/%d" % (sum(1 for row in shown_rows if row["shown"]), len(shown_rows)),
-            "%d/%d" % (sum(1 for row in failures if row["clean"]), len(failures)),
-            str(sum(row["lost"] for row in selected)),
-            str(sum(row["twice"] for row in selected)),
-            "%d/%d" % (sum(row["writes_applied"] for row in selected), sum(row["writes_sent"] for row in selected)),
-            "%.2f" % (float(sum(row["calls"] for row in selected)) / max(1, len(selected))),
-            str(max([row["calls"] for row in selected] or [0])),
-            "%.0f" % sum(row["seconds"] for row in selected),
-        ))
+        table.append(
+            (
+                "%g s" % lag if lag != "all" else "all",
+                str(len(selected)),
+                str(sum(row["faults"] for row in selected)),
+                "%d/%d" % (sum(1 for row in goal_rows if row["goal"]), len(goal_rows)),
+                "%d/%d" % (sum(1 for row in shown_rows if row["shown"]), len(shown_rows)),
+                "%d/%d" % (sum(1 for row in failures if row["clean"]), len(failures)),
+                str(sum(row["lost"] for row in selected)),
+                str(sum(row["twice"] for row in selected)),
+                "%d/%d" % (sum(row["writes_applied"] for row in selected), sum(row["writes_sent"] for row in selected)),
+                "%.2f" % (float(sum(row["calls"] for row in selected)) / max(1, len(selected))),
+                str(max([row["calls"] for row in selected] or [0])),
+                "%.0f" % sum(row["seconds"] for row in selected),
+            )
+        )
     widths = [max(len(line[index]) for line in table) for index in range(len(header))]
     lines.append("")
     for number, line in enumerate(table):
-        lines.append("  ".join(cell.rjust(width) if index else cell.ljust(width)
-                               for index, (cell, width) in enumerate(zip(line, widths))).rstrip())
+        lines.append(
+            "  ".join(
+                cell.rjust(width) if index else cell.ljust(width)
+                for index, (cell, width) in enumerate(zip(line, widths))
+            ).rstrip()
+        )
         if number == 0:
             lines.append("  ".join("-" * width for width in widths))
     lines.append("")
-    lines.append("tasks: %d   slowest: %.1f s   (goal reached: tasks that had to succeed and hold exactly their goal; "
-                 "shown at end: of those that wait for ECS, how many ECS showed as done when they ended)"
-                 % (len(rows), max([row["seconds"] for row in rows] or [0.0])))
+    lines.append(
+        "tasks: %d   slowest: %.1f s   (goal reached: tasks that had to succeed and hold exactly their goal; "
+        "shown at end: of those that wait for ECS, how many ECS showed as done when they ended)"
+        % (len(rows), max([row["seconds"] for row in rows] or [0.0]))
+    )
     return lines
 
 

@@ -2,9 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bad task options: every set fails cleanly, names the option, and makes no API call at all."""
 
-import pytest
-
 import harness
+import pytest
 
 ENI = harness.ENI
 GOOD = harness.addr(1)
@@ -59,8 +58,12 @@ CASES = [
     ("prefix /129", None, _absent(ipv6_prefixes=["2408:4005:3a0:a1ff:1::/129"]), ["ipv6_prefixes"]),
     ("prefix /-1", None, _absent(ipv6_prefixes=["2408:4005:3a0:a1ff:1::/-1"]), ["ipv6_prefixes"]),
     ("ipv4 cidr as prefix", None, _present(ipv6_prefixes=["10.0.0.0/8"]), ["ipv6_prefixes"]),
-    ("fullwidth prefix length", None, _absent(ipv6_prefixes=["2408:4005:3a0:a1ff:1::/\uff18\uff10"]),
-     ["ipv6_prefixes"]),
+    (
+        "fullwidth prefix length",
+        None,
+        _absent(ipv6_prefixes=["2408:4005:3a0:a1ff:1::/\uff18\uff10"]),
+        ["ipv6_prefixes"],
+    ),
     ("prefix with zone", None, _absent(ipv6_prefixes=["2408:4005:3a0:a1ff:1::%eth0/80"]), ["ipv6_prefixes"]),
     ("bare length", None, _absent(ipv6_prefixes=["/80"]), ["ipv6_prefixes"]),
     ("prefix int", None, _present(ipv6_prefixes=[80]), ["ipv6_prefixes"]),
@@ -68,7 +71,7 @@ CASES = [
     ("count 0", None, _present(ipv6_address_count=0), ["ipv6_address_count"]),
     ("count -1", None, _present(ipv6_address_count=-1), ["ipv6_address_count"]),
     ("count 51", None, _present(ipv6_address_count=51), ["ipv6_address_count"]),
-    ("count 10**20", None, _present(ipv6_address_count=10 ** 20), ["ipv6_address_count"]),
+    ("count 10**20", None, _present(ipv6_address_count=10**20), ["ipv6_address_count"]),
     ("count word", None, _present(ipv6_address_count="many"), ["ipv6_address_count"]),
     ("count float", None, _present(ipv6_address_count=2.5), ["ipv6_address_count"]),
     ("prefix count -3", None, _present(ipv6_prefix_count=-3), ["ipv6_prefix_count"]),
@@ -90,22 +93,42 @@ CASES = [
     ("absent with empty lists", None, _absent(ipv6_addresses=[], ipv6_prefixes=[]), ["ipv6_addresses"]),
     ("present with nothing", None, _present(), ["ipv6_addresses", "ipv6_address_count"]),
     ("purge without list", None, _present(purge_ipv6_addresses=True), ["purge_ipv6_addresses"]),
-    ("purge prefixes without list", None, _present(ipv6_addresses=[GOOD], purge_ipv6_prefixes=True),
-     ["purge_ipv6_prefixes"]),
+    (
+        "purge prefixes without list",
+        None,
+        _present(ipv6_addresses=[GOOD], purge_ipv6_prefixes=True),
+        ["purge_ipv6_prefixes"],
+    ),
     ("purge word", None, _present(ipv6_addresses=[GOOD], purge_ipv6_prefixes="yes please"), ["purge_ipv6_prefixes"]),
     # ENI ids.
     ("empty id", None, _absent(network_interface_id="", ipv6_addresses=[GOOD]), ["network_interface_id"]),
     ("missing id", None, dict(state="absent", ipv6_addresses=[GOOD]), ["network_interface_id"]),
     ("null id", None, _absent(network_interface_id=None, ipv6_addresses=[GOOD]), ["network_interface_id"]),
-    ("instance id as id", None, _absent(network_interface_id="i-rel0001", ipv6_addresses=[GOOD]),
-     ["network_interface_id"]),
-    ("id with newline", None, _absent(network_interface_id=ENI + "\n", ipv6_addresses=[GOOD]),
-     ["network_interface_id"]),
+    (
+        "instance id as id",
+        None,
+        _absent(network_interface_id="i-rel0001", ipv6_addresses=[GOOD]),
+        ["network_interface_id"],
+    ),
+    (
+        "id with newline",
+        None,
+        _absent(network_interface_id=ENI + "\n", ipv6_addresses=[GOOD]),
+        ["network_interface_id"],
+    ),
     ("id with blank", None, _absent(network_interface_id=ENI + " ", ipv6_addresses=[GOOD]), ["network_interface_id"]),
-    ("huge id", None, _absent(network_interface_id="eni-" + "a" * 100000, ipv6_addresses=[GOOD]),
-     ["network_interface_id"]),
-    ("unicode id", None, _absent(network_interface_id="eni-r\u00e9l0001", ipv6_addresses=[GOOD]),
-     ["network_interface_id"]),
+    (
+        "huge id",
+        None,
+        _absent(network_interface_id="eni-" + "a" * 100000, ipv6_addresses=[GOOD]),
+        ["network_interface_id"],
+    ),
+    (
+        "unicode id",
+        None,
+        _absent(network_interface_id="eni-r\u00e9l0001", ipv6_addresses=[GOOD]),
+        ["network_interface_id"],
+    ),
     ("int id", None, _absent(network_interface_id=12345, ipv6_addresses=[GOOD]), ["network_interface_id"]),
     ("list id", None, _absent(network_interface_id=[ENI], ipv6_addresses=[GOOD]), ["network_interface_id"]),
     ("empty alias", None, dict(eni_id="", state="absent", ipv6_addresses=[GOOD]), ["network_interface_id"]),

@@ -9,9 +9,8 @@ import json
 import os
 import uuid
 
-import pytest
-
 import harness
+import pytest
 
 STS_KEY = "STS.NTrel0001"
 
@@ -37,7 +36,9 @@ def register_sts(scenario, secret, token):
 def write_playbook(scenario, options, module="alibabacloud.ecs.ecs_eni_ipv6"):
     """A playbook (JSON is YAML) that runs one task on localhost and shows its registered result."""
     play = dict(
-        hosts="localhost", gather_facts=False, connection="local",
+        hosts="localhost",
+        gather_facts=False,
+        connection="local",
         vars=dict(ansible_python_interpreter=harness.PYTHON),
         tasks=[
             {"name": "the task under test", module: options, "register": "result", "ignore_errors": True},
@@ -74,8 +75,12 @@ def test_wrong_secret(scenario, through):
 
     run = _module_or_playbook(scenario, through, harness.RELEASE, connection)
 
-    scenario.judge("credentials: wrong secret (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
-                   run, expect="fail", extra_faults=1)
+    scenario.judge(
+        "credentials: wrong secret (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
+        run,
+        expect="fail",
+        extra_faults=1,
+    )
     run.assert_clean_failure("SignatureDoesNotMatch", "access_key_secret")
     assert_not_shown(run.stdout + run.stderr, secret)
     assert harness.write_log(scenario.control.calls()) == []
@@ -86,7 +91,9 @@ def test_unknown_key(scenario):
     scenario.seed()
     secret = _secret("Secret")
 
-    run = scenario.run(harness.RELEASE, connection=scenario.connection(access_key_id="LTAI5tNoSuchKey", access_key_secret=secret))
+    run = scenario.run(
+        harness.RELEASE, connection=scenario.connection(access_key_id="LTAI5tNoSuchKey", access_key_secret=secret)
+    )
 
     scenario.judge("credentials: unknown key id", run, expect="fail", extra_faults=1)
     run.assert_clean_failure("InvalidAccessKeyId.NotFound", "access_key_id")
@@ -104,8 +111,12 @@ def test_sts_token_of_another_key(scenario, through):
 
     run = _module_or_playbook(scenario, through, harness.ASSIGN, connection)
 
-    scenario.judge("credentials: mismatched STS token (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
-                   run, expect="fail", extra_faults=1)
+    scenario.judge(
+        "credentials: mismatched STS token (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
+        run,
+        expect="fail",
+        extra_faults=1,
+    )
     run.assert_clean_failure("InvalidSecurityToken.MismatchWithAccessKey", "security_token")
     assert_not_shown(run.stdout + run.stderr, secret, token, wrong)
 
@@ -136,8 +147,11 @@ def test_sts_credentials_that_work_are_not_shown_either(scenario, through):
 
     run = _module_or_playbook(scenario, through, harness.PURGE, connection)
 
-    scenario.judge("credentials: STS key and token (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
-                   run, changed=True)
+    scenario.judge(
+        "credentials: STS key and token (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
+        run,
+        changed=True,
+    )
     assert_not_shown(run.stdout + run.stderr, secret, token)
     assert set(call["access_key_id"] for call in scenario.control.calls()) == {STS_KEY}
 
@@ -151,8 +165,12 @@ def test_no_credentials_at_all(scenario, through):
 
     run = _module_or_playbook(scenario, through, harness.RELEASE, connection)
 
-    scenario.judge("credentials: none at all (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
-                   run, expect="fail", extra_faults=1)
+    scenario.judge(
+        "credentials: none at all (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
+        run,
+        expect="fail",
+        extra_faults=1,
+    )
     run.assert_clean_failure("CredentialsNotFound", "access_key_id")
     assert scenario.control.calls() == []
 
@@ -169,8 +187,11 @@ def test_credentials_from_the_environment(scenario, through):
 
     run = _module_or_playbook(scenario, through, harness.RELEASE, connection, env=env)
 
-    scenario.judge("credentials: from the environment (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
-                   run, changed=True)
+    scenario.judge(
+        "credentials: from the environment (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
+        run,
+        changed=True,
+    )
     assert_not_shown(run.stdout + run.stderr, secret)
 
 
@@ -188,7 +209,8 @@ def test_wrong_secret_in_the_credentials_file(scenario):
     secret = _secret("FileSecret")
     env = _credentials_file(
         scenario,
-        "[default]\ntype = access_key\naccess_key_id = %s\naccess_key_secret = %s\n" % (scenario.emulator.access_key_id, secret),
+        "[default]\ntype = access_key\naccess_key_id = %s\naccess_key_secret = %s\n"
+        % (scenario.emulator.access_key_id, secret),
     )
     connection = dict(region=harness.REGION, endpoint="http://" + scenario.emulator.endpoint)
 
@@ -205,13 +227,20 @@ def test_malformed_credentials_file_is_not_quoted(scenario, through):
     """A credentials file the SDK cannot parse: its parser quotes the bad line, which holds the secret."""
     scenario.seed()
     secret = _secret("FileSecret")
-    env = _credentials_file(scenario, "[default]\ntype = access_key\naccess_key_id = LTAI5tFileKey\naccess_key_secret %s\n" % secret)
+    env = _credentials_file(
+        scenario, "[default]\ntype = access_key\naccess_key_id = LTAI5tFileKey\naccess_key_secret %s\n" % secret
+    )
     connection = dict(region=harness.REGION, endpoint="http://" + scenario.emulator.endpoint)
 
     run = _module_or_playbook(scenario, through, harness.RELEASE, connection, env=env)
 
-    scenario.judge("credentials: malformed credentials file (%s)" % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
-                   run, expect="fail", extra_faults=1)
+    scenario.judge(
+        "credentials: malformed credentials file (%s)"
+        % ("ansible-playbook -vvvv" if through == "playbook" else "module"),
+        run,
+        expect="fail",
+        extra_faults=1,
+    )
     run.assert_clean_failure("CredentialsNotFound")
     assert_not_shown(run.stdout + run.stderr, secret)
     assert scenario.control.calls() == []
@@ -223,12 +252,23 @@ def test_ad_hoc_command_at_full_verbosity(scenario):
     scenario.seed()
     secret, token = _secret("StsSecret"), _secret("StsToken")
     register_sts(scenario, secret, token)
-    options = dict(scenario.connection(access_key_id=STS_KEY, access_key_secret=secret, security_token=token),
-                   **harness.RELEASE)
+    options = dict(
+        scenario.connection(access_key_id=STS_KEY, access_key_secret=secret, security_token=token), **harness.RELEASE
+    )
     command = [
-        os.path.join(harness.BIN_DIR, "ansible"), "localhost", "-i", "localhost,", "-c", "local",
-        "-e", "ansible_python_interpreter=%s" % harness.PYTHON,
-        "-m", "alibabacloud.ecs.ecs_eni_ipv6", "-a", json.dumps(options), "-vvvv",
+        os.path.join(harness.BIN_DIR, "ansible"),
+        "localhost",
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        "-e",
+        "ansible_python_interpreter=%s" % harness.PYTHON,
+        "-m",
+        "alibabacloud.ecs.ecs_eni_ipv6",
+        "-a",
+        json.dumps(options),
+        "-vvvv",
     ]
 
     rc, output, seconds = scenario.command(command)

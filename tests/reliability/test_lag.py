@@ -7,9 +7,8 @@ The scenarios that run one task right after another use RERUN_LAG, longer than t
 that the second task's first read is certainly stale.
 """
 
-import pytest
-
 import harness
+import pytest
 
 A = harness.addr
 RERUN_LAG = 6.0
@@ -24,18 +23,20 @@ def _actions(calls):
 
 def _task_calls(scenario):
     """The calls of the last task the scenario ran."""
-    return scenario.control.calls()[scenario.first_call:]
+    return scenario.control.calls()[scenario.first_call :]
 
 
 def assert_read_within_lag(scenario, lag):
     """The last task's first read came before ECS showed the writes of the task before it: it read stale."""
     calls = scenario.control.calls()
-    writes = [call for call in calls[:scenario.first_call]
-              if call["action"] in harness.WRITE_ACTIONS and call["applied"]]
+    writes = [
+        call for call in calls[: scenario.first_call] if call["action"] in harness.WRITE_ACTIONS and call["applied"]
+    ]
     first_read = calls[scenario.first_call]
-    assert first_read["time"] < writes[-1]["time"] + lag, (
-        "the second task started %.1f s after the first one's write: too late to read stale (the machine is slow)"
-        % (first_read["time"] - writes[-1]["time"])
+    assert (
+        first_read["time"] < writes[-1]["time"] + lag
+    ), "the second task started %.1f s after the first one's write: too late to read stale (the machine is slow)" % (
+        first_read["time"] - writes[-1]["time"]
     )
 
 
@@ -69,8 +70,7 @@ def test_same_task_again_right_after(scenario, name, intent, first_wait):
 
     second = scenario.run(intent)
 
-    scenario.judge("lag: %s again at once (first: wait %s)" % (name, str(first_wait).lower()), second,
-                   changed=False)
+    scenario.judge("lag: %s again at once (first: wait %s)" % (name, str(first_wait).lower()), second, changed=False)
     writes = harness.write_log(_task_calls(scenario))
     if first_wait:
         # The first task ended when ECS showed its writes: the second reads that, and has nothing to do.
@@ -86,10 +86,18 @@ def intent_action(intent):
 
 
 OVERLAPPING = (
-    ("release 2 right after another task released 1 of them",
-     dict(harness.RELEASE, ipv6_addresses=[A(1)]), harness.RELEASE, True),
-    ("assign 2 right after another task assigned 1 of them",
-     dict(harness.ASSIGN, ipv6_addresses=[A(0x10)]), harness.ASSIGN, True),
+    (
+        "release 2 right after another task released 1 of them",
+        dict(harness.RELEASE, ipv6_addresses=[A(1)]),
+        harness.RELEASE,
+        True,
+    ),
+    (
+        "assign 2 right after another task assigned 1 of them",
+        dict(harness.ASSIGN, ipv6_addresses=[A(0x10)]),
+        harness.ASSIGN,
+        True,
+    ),
 )
 
 
@@ -136,8 +144,11 @@ def test_released_addresses_are_not_listed_by_a_next_info_task(scenario, lag):
     scenario.judge("lag: list right after the release", listing, changed=False)
     listed = listing.result["network_interfaces"][0]
     assert not set(listed["ipv6_addresses"]) & set(harness.addrs(1, 2)), listed
-    assert listed["ipv6_addresses"] == release.result["ipv6_addresses"] == scenario.control.eni(harness.ENI)[
-        "Ipv6Addresses"]
+    assert (
+        listed["ipv6_addresses"]
+        == release.result["ipv6_addresses"]
+        == scenario.control.eni(harness.ENI)["Ipv6Addresses"]
+    )
 
 
 # The API calls of a task, as issue 12 counts them: (read, writes, confirming reads) without lag.
@@ -162,8 +173,8 @@ def test_api_calls_per_task(scenario, lag, name, options, check_mode, writes):
     scenario.judge("API calls: %s" % name, run, expect="unchanged" if check_mode else "goal", changed=bool(writes))
     calls = _task_calls(scenario)
     actions = _actions(calls)
-    assert actions[:1 + writes] == [READ] + ["UnassignIpv6Addresses"] * writes, actions
-    confirming = calls[1 + writes:]
+    assert actions[: 1 + writes] == [READ] + ["UnassignIpv6Addresses"] * writes, actions
+    confirming = calls[1 + writes :]
     assert set(_actions(confirming)) <= {LIST}, actions
     if not writes:
         assert confirming == [], actions

@@ -2,9 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Writes that ECS applied but whose answer never came back (the connection closes after the change)."""
 
-import pytest
-
 import harness
+import pytest
 
 INTENTS = (
     ("release 2 addresses", harness.RELEASE, ("UnassignIpv6Addresses",)),
@@ -68,16 +67,24 @@ def test_read_answer_lost_in_check_mode(scenario):
     assert run.result["assigned_ipv6_addresses"] == [harness.addr(0x10)]
 
 
-SHORT_ANSWER = ('{"RequestId": "5A1E0000-0000-4000-8000-000000000001", "NetworkInterfaceId": "%s", '
-                '"Ipv6Sets": {"Ipv6Address": []}}')
+SHORT_ANSWER = (
+    '{"RequestId": "5A1E0000-0000-4000-8000-000000000001", "NetworkInterfaceId": "%s", '
+    '"Ipv6Sets": {"Ipv6Address": []}}'
+)
 
 
 @pytest.mark.duration(3)
 def test_assign_answer_that_lists_nothing(scenario, lag):
     """A proxy answers an Assign-by-count with 200 and an empty list (ECS never saw the call): the task re-reads,
     finds nothing assigned, and asks again, once."""
-    scenario.seed().fault(action="AssignIpv6Addresses", kind="raw", status=200, content_type="application/json",
-                          body=SHORT_ANSWER % harness.ENI, count=1)
+    scenario.seed().fault(
+        action="AssignIpv6Addresses",
+        kind="raw",
+        status=200,
+        content_type="application/json",
+        body=SHORT_ANSWER % harness.ENI,
+        count=1,
+    )
 
     run = scenario.run(harness.COUNT)
 

@@ -2,26 +2,60 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Someone else changes the ENI between the task's read and its write."""
 
-import pytest
-
 import harness
+import pytest
 
 A = harness.addr
 RACES = (
-    ("release 2, someone released 1 of them", harness.RELEASE, "UnassignIpv6Addresses",
-     dict(remove_ipv6_addresses=[A(1)]), True),
-    ("release 2, someone released both", harness.RELEASE, "UnassignIpv6Addresses",
-     dict(remove_ipv6_addresses=[A(1), A(2)]), False),
-    ("release prefix, someone released it", harness.RELEASE_PREFIX, "UnassignIpv6Addresses",
-     dict(remove_ipv6_prefixes=[harness.prefix(1)]), False),
-    ("assign 2, someone assigned 1 of them here", harness.ASSIGN, "AssignIpv6Addresses",
-     dict(add_ipv6_addresses=[A(0x10)]), True),
-    ("assign 2, someone assigned both here", harness.ASSIGN, "AssignIpv6Addresses",
-     dict(add_ipv6_addresses=[A(0x10), A(0x11)]), False),
-    ("purge, someone released 1 of those to purge", harness.PURGE, "UnassignIpv6Addresses",
-     dict(remove_ipv6_addresses=[A(3)]), True),
-    ("purge, someone assigned the wanted one here", harness.PURGE, "AssignIpv6Addresses",
-     dict(add_ipv6_addresses=[A(0x10)]), True),
+    (
+        "release 2, someone released 1 of them",
+        harness.RELEASE,
+        "UnassignIpv6Addresses",
+        dict(remove_ipv6_addresses=[A(1)]),
+        True,
+    ),
+    (
+        "release 2, someone released both",
+        harness.RELEASE,
+        "UnassignIpv6Addresses",
+        dict(remove_ipv6_addresses=[A(1), A(2)]),
+        False,
+    ),
+    (
+        "release prefix, someone released it",
+        harness.RELEASE_PREFIX,
+        "UnassignIpv6Addresses",
+        dict(remove_ipv6_prefixes=[harness.prefix(1)]),
+        False,
+    ),
+    (
+        "assign 2, someone assigned 1 of them here",
+        harness.ASSIGN,
+        "AssignIpv6Addresses",
+        dict(add_ipv6_addresses=[A(0x10)]),
+        True,
+    ),
+    (
+        "assign 2, someone assigned both here",
+        harness.ASSIGN,
+        "AssignIpv6Addresses",
+        dict(add_ipv6_addresses=[A(0x10), A(0x11)]),
+        False,
+    ),
+    (
+        "purge, someone released 1 of those to purge",
+        harness.PURGE,
+        "UnassignIpv6Addresses",
+        dict(remove_ipv6_addresses=[A(3)]),
+        True,
+    ),
+    (
+        "purge, someone assigned the wanted one here",
+        harness.PURGE,
+        "AssignIpv6Addresses",
+        dict(add_ipv6_addresses=[A(0x10)]),
+        True,
+    ),
 )
 
 

@@ -2,9 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Server errors (503, 500), connections that are refused or dropped, and answers slower than the read timeout."""
 
-import pytest
-
 import harness
+import pytest
 
 TARGETS = (
     ("read", "DescribeNetworkInterfaceAttribute", harness.RELEASE),
@@ -51,9 +50,7 @@ def test_connection_refused_until_the_endpoint_comes_up(scenario, lag):
 
 
 @pytest.mark.duration(12)
-@pytest.mark.parametrize(
-    "target, action, intent", TARGETS[:3], ids=[target[0] for target in TARGETS[:3]]
-)
+@pytest.mark.parametrize("target, action, intent", TARGETS[:3], ids=[target[0] for target in TARGETS[:3]])
 def test_answer_slower_than_the_read_timeout(scenario, lag, target, action, intent):
     """One answer comes after the SDK's read timeout (a write is applied first, then answered late)."""
     late = harness.READ_TIMEOUT + 1.5

@@ -2,9 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Throttling on reads and on writes, 1, 3 and 8 calls in a row, with and without x-acs-retry-after."""
 
-import pytest
-
 import harness
+import pytest
 
 # ECS sends these codes with several HTTP statuses: the module must go by the code.
 CODES = (("Throttling", 400), ("Throttling.User", 403), ("Throttling.Api", 503))
@@ -30,16 +29,24 @@ def _cases():
                     # only throttled writes run with lag as well.
                     for lag in harness.LAGS if target != "read" else (0.0,):
                         yield pytest.param(
-                            code, status, target, action, intent, times, retry_after, lag,
-                            id="%s-%s-x%d-%s-lag%g" % (code, target, times, "retry_after" if retry_after else "backoff",
-                                                       lag),
+                            code,
+                            status,
+                            target,
+                            action,
+                            intent,
+                            times,
+                            retry_after,
+                            lag,
+                            id="%s-%s-x%d-%s-lag%g"
+                            % (code, target, times, "retry_after" if retry_after else "backoff", lag),
                             marks=pytest.mark.duration(duration),
                         )
 
 
 @pytest.mark.parametrize("code, status, target, action, intent, times, retry_after, lag", list(_cases()))
-def test_throttled_calls_are_retried_until_they_go_through(scenario, code, status, target, action, intent, times,
-                                                           retry_after, lag):
+def test_throttled_calls_are_retried_until_they_go_through(
+    scenario, code, status, target, action, intent, times, retry_after, lag
+):
     scenario.seed()
     fault = dict(action=action, kind="error", code=code, status=status, count=times)
     if retry_after:
@@ -49,7 +56,10 @@ def test_throttled_calls_are_retried_until_they_go_through(scenario, code, statu
     run = scenario.run(intent)
 
     name = "throttle %s x%d on %s (%s)" % (
-        code, times, target, "retry-after %d ms" % retry_after if retry_after else "backoff"
+        code,
+        times,
+        target,
+        "retry-after %d ms" % retry_after if retry_after else "backoff",
     )
     scenario.judge(name, run, changed=True)
     assert len(scenario.control.calls(action)) == times + 1
@@ -71,8 +81,11 @@ def test_throttled_listing_is_retried(scenario, times, retry_after):
 
     run = scenario.run(harness.INFO, module="ecs_eni_ipv6_info")
 
-    scenario.judge("info: throttle Throttling.User x%d on list (%s)" % (times, "retry-after" if retry_after else "backoff"),
-                   run, changed=False)
+    scenario.judge(
+        "info: throttle Throttling.User x%d on list (%s)" % (times, "retry-after" if retry_after else "backoff"),
+        run,
+        changed=False,
+    )
     listed = dict((eni["network_interface_id"], eni) for eni in run.result["network_interfaces"])
     assert sorted(listed) == [harness.ENI, harness.NEIGHBOUR]
     assert listed[harness.ENI]["ipv6_addresses"] == harness.addrs(1, 2, 3, 4, 5, 6)

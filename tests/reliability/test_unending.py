@@ -9,9 +9,8 @@ MAX_RECONCILE_ROUNDS more times (_eni.py). A process start and a read timeout ar
 
 import re
 
-import pytest
-
 import harness
+import pytest
 
 FORK_SLACK = 6.0
 ATTEMPTS = harness.MAX_ATTEMPTS
@@ -25,8 +24,9 @@ def _calls(scenario, action):
 
 @pytest.mark.duration(45)
 def test_unending_throttling_on_read(scenario):
-    scenario.seed().fault(action="DescribeNetworkInterfaceAttribute", kind="error", code="Throttling", status=400,
-                          count=1000)
+    scenario.seed().fault(
+        action="DescribeNetworkInterfaceAttribute", kind="error", code="Throttling", status=400, count=1000
+    )
 
     run = scenario.run(harness.RELEASE)
 
@@ -40,8 +40,14 @@ def test_unending_throttling_on_read(scenario):
 @pytest.mark.duration(58)
 def test_unending_throttling_with_long_retry_after_meets_the_time_bound(scenario):
     """ECS asks for 9 s between tries: the 60 s bound ends the task before the attempt bound."""
-    scenario.seed().fault(action="DescribeNetworkInterfaceAttribute", kind="error", code="Throttling.User",
-                          status=400, retry_after_ms=9000, count=1000)
+    scenario.seed().fault(
+        action="DescribeNetworkInterfaceAttribute",
+        kind="error",
+        code="Throttling.User",
+        status=400,
+        retry_after_ms=9000,
+        count=1000,
+    )
 
     run = scenario.run(harness.RELEASE)
 
@@ -70,13 +76,17 @@ def test_unending_slow_answers_on_read(scenario):
 def test_unending_server_error_on_release(scenario, lag):
     """A release is not retried blindly (its outcome is unknown): it is re-read and sent again, a bounded number
     of times."""
-    scenario.seed().fault(action="UnassignIpv6Addresses", kind="error", code="ServiceUnavailable", status=503,
-                          count=1000)
+    scenario.seed().fault(
+        action="UnassignIpv6Addresses", kind="error", code="ServiceUnavailable", status=503, count=1000
+    )
 
     run = scenario.run(harness.RELEASE)
 
-    scenario.judge("unending ServiceUnavailable on release (bound %d rounds)" % (harness.MAX_RECONCILE_ROUNDS + 1),
-                   run, expect="fail")
+    scenario.judge(
+        "unending ServiceUnavailable on release (bound %d rounds)" % (harness.MAX_RECONCILE_ROUNDS + 1),
+        run,
+        expect="fail",
+    )
     run.assert_clean_failure("ServiceUnavailable")
     assert run.code == "ServiceUnavailable"
     assert _calls(scenario, "UnassignIpv6Addresses") == harness.MAX_RECONCILE_ROUNDS + 1
@@ -99,13 +109,18 @@ def test_unending_server_error_on_assign(scenario, lag):
 
 @pytest.mark.duration(4)
 def test_unending_server_error_on_assign_by_count(scenario, lag):
-    scenario.seed().fault(action="AssignIpv6Addresses", kind="error", code="ServiceUnavailable", status=503,
-                          retry_after_ms=100, count=1000)
+    scenario.seed().fault(
+        action="AssignIpv6Addresses",
+        kind="error",
+        code="ServiceUnavailable",
+        status=503,
+        retry_after_ms=100,
+        count=1000,
+    )
 
     run = scenario.run(harness.COUNT)
 
-    scenario.judge("unending ServiceUnavailable on count assign (bound %s)" % CALL_BOUND, run,
-                   expect="fail")
+    scenario.judge("unending ServiceUnavailable on count assign (bound %s)" % CALL_BOUND, run, expect="fail")
     run.assert_clean_failure("ServiceUnavailable")
     assert _calls(scenario, "AssignIpv6Addresses") == ATTEMPTS
 
@@ -138,8 +153,14 @@ def test_unending_connection_refused(scenario):
 
 @pytest.mark.duration(4)
 def test_unending_throttling_on_listing(scenario):
-    scenario.seed().fault(action="DescribeNetworkInterfaces", kind="error", code="Throttling.Api", status=503,
-                          retry_after_ms=100, count=1000)
+    scenario.seed().fault(
+        action="DescribeNetworkInterfaces",
+        kind="error",
+        code="Throttling.Api",
+        status=503,
+        retry_after_ms=100,
+        count=1000,
+    )
 
     run = scenario.run(harness.INFO, module="ecs_eni_ipv6_info")
 
@@ -152,15 +173,21 @@ def test_unending_throttling_on_listing(scenario):
 def test_unending_short_answers_on_assign_by_count(scenario, lag):
     """Every Assign-by-count answer lists nothing (a proxy answers it; ECS never sees it): the task re-reads and
     asks again MAX_RECONCILE_ROUNDS times, then fails with IncompleteAnswer."""
-    body = ('{"RequestId": "5A1E0000-0000-4000-8000-000000000002", "NetworkInterfaceId": "%s", '
-            '"Ipv6Sets": {"Ipv6Address": []}}' % harness.ENI)
-    scenario.seed().fault(action="AssignIpv6Addresses", kind="raw", status=200, content_type="application/json",
-                          body=body, count=1000)
+    body = (
+        '{"RequestId": "5A1E0000-0000-4000-8000-000000000002", "NetworkInterfaceId": "%s", '
+        '"Ipv6Sets": {"Ipv6Address": []}}' % harness.ENI
+    )
+    scenario.seed().fault(
+        action="AssignIpv6Addresses", kind="raw", status=200, content_type="application/json", body=body, count=1000
+    )
 
     run = scenario.run(harness.COUNT)
 
-    scenario.judge("unending short answers on count assign (bound %d rounds)" % (harness.MAX_RECONCILE_ROUNDS + 1),
-                   run, expect="fail")
+    scenario.judge(
+        "unending short answers on count assign (bound %d rounds)" % (harness.MAX_RECONCILE_ROUNDS + 1),
+        run,
+        expect="fail",
+    )
     run.assert_clean_failure("IncompleteAnswer")
     assert run.code == "IncompleteAnswer"
     assert _calls(scenario, "AssignIpv6Addresses") == harness.MAX_RECONCILE_ROUNDS + 1

@@ -2,9 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """ENIs and instances in transition: states that settle, states that do not, and wait: false."""
 
-import pytest
-
 import harness
+import pytest
 
 # A task that does not wait reads the ENI once (a refused write may follow: a wait would read again), and ends
 # well before the wait_timeout. The time bound is loose: on a loaded machine a module process can take 10 s to
@@ -14,17 +13,29 @@ NO_WAIT_SECONDS = 25.0
 
 def assert_did_not_wait(scenario, run):
     actions = [call["action"] for call in scenario.control.calls()]
-    assert actions.count("DescribeNetworkInterfaceAttribute") == 1 and "DescribeNetworkInterfaces" not in actions, \
-        actions
+    assert (
+        actions.count("DescribeNetworkInterfaceAttribute") == 1 and "DescribeNetworkInterfaces" not in actions
+    ), actions
     assert run.seconds < NO_WAIT_SECONDS, run.seconds
 
 
 SETTLING = (
     ("ENI Attaching -> InUse", dict(eni_status="Attaching"), dict(network_interface_id=harness.ENI, status="InUse")),
-    ("ENI Detaching -> Available", dict(eni_status="Detaching"),
-     dict(network_interface_id=harness.ENI, status="Available")),
-    ("instance Starting -> Running", dict(instance_status="Starting"), dict(instance_id=harness.INSTANCE, status="Running")),
-    ("instance Stopping -> Stopped", dict(instance_status="Stopping"), dict(instance_id=harness.INSTANCE, status="Stopped")),
+    (
+        "ENI Detaching -> Available",
+        dict(eni_status="Detaching"),
+        dict(network_interface_id=harness.ENI, status="Available"),
+    ),
+    (
+        "instance Starting -> Running",
+        dict(instance_status="Starting"),
+        dict(instance_id=harness.INSTANCE, status="Running"),
+    ),
+    (
+        "instance Stopping -> Stopped",
+        dict(instance_status="Stopping"),
+        dict(instance_id=harness.INSTANCE, status="Stopped"),
+    ),
 )
 STUCK = (
     ("ENI Attaching", dict(eni_status="Attaching"), "Attaching"),

@@ -290,9 +290,7 @@ def describe_network_interfaces(state, params, region):
         start = (page_number - 1) * page_size
         page = matches[start : start + page_size]
         answer = {"PageNumber": page_number, "PageSize": page_size, "TotalCount": len(matches)}
-    answer["NetworkInterfaceSets"] = {
-        "NetworkInterfaceSet": [render_eni(shown[eni_id]) for eni_id in page]
-    }
+    answer["NetworkInterfaceSets"] = {"NetworkInterfaceSet": [render_eni(shown[eni_id]) for eni_id in page]}
     return answer, False
 
 

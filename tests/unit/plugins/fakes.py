@@ -2,14 +2,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A scripted stand-in for the EcsClient wrapper layer, and helpers to run a module's main() in a test."""
 
-
 import copy
 import json
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.text.converters import to_bytes
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
 
@@ -17,7 +15,6 @@ try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19
     import contextlib
-
     from unittest import mock
 
     @contextlib.contextmanager
@@ -26,8 +23,16 @@ except ImportError:  # ansible-core < 2.19
             yield
 
 
-__all__ = ["FakeEcs", "ModuleExit", "ModuleFail", "api_error", "exit_json", "fail_json", "patch_module_args",
-           "run_module"]
+__all__ = [
+    "FakeEcs",
+    "ModuleExit",
+    "ModuleFail",
+    "api_error",
+    "exit_json",
+    "fail_json",
+    "patch_module_args",
+    "run_module",
+]
 
 
 class ModuleExit(Exception):
@@ -74,8 +79,14 @@ class FakeEcs(object):
     """
 
     def __init__(self, eni_id="eni-test0001", addresses=(), prefixes=(), status="InUse"):
-        self.eni = {"NetworkInterfaceId": eni_id, "Status": status, "Type": "Secondary", "InstanceId": "i-test0001",
-                    "addresses": list(addresses), "prefixes": list(prefixes)}
+        self.eni = {
+            "NetworkInterfaceId": eni_id,
+            "Status": status,
+            "Type": "Secondary",
+            "InstanceId": "i-test0001",
+            "addresses": list(addresses),
+            "prefixes": list(prefixes),
+        }
         self.calls = []
         self.faults = {}
         self.on_read = []
@@ -145,8 +156,9 @@ class FakeEcs(object):
                 listed.append(self._answer_eni(eni))
         for other_id, addresses in self.others.items():
             if ipv6_addresses is not None and any(a in addresses for a in ipv6_addresses):
-                listed.append({"NetworkInterfaceId": other_id, "Ipv6Sets": {"Ipv6Set": [
-                    {"Ipv6Address": a} for a in addresses]}})
+                listed.append(
+                    {"NetworkInterfaceId": other_id, "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": a} for a in addresses]}}
+                )
         return {"NetworkInterfaceSets": {"NetworkInterfaceSet": listed}, "RequestId": "REQ-LIST"}
 
     def unassign_ipv6(self, network_interface_id, addresses=None, prefixes=None):
@@ -165,8 +177,15 @@ class FakeEcs(object):
         self._fault("UnassignIpv6Addresses", apply)
         return {"RequestId": "REQ-WRITE"}
 
-    def assign_ipv6(self, network_interface_id, addresses=None, address_count=None, prefixes=None,
-                    prefix_count=None, client_token=None):
+    def assign_ipv6(
+        self,
+        network_interface_id,
+        addresses=None,
+        address_count=None,
+        prefixes=None,
+        prefix_count=None,
+        client_token=None,
+    ):
         """Assign the given items, or pick free ones for a count; a repeated ClientToken answers the first result."""
         self.calls.append(("AssignIpv6Addresses", list(addresses or prefixes or []) or (address_count or prefix_count)))
         assert client_token, "assign calls carry a ClientToken"

@@ -3,23 +3,19 @@
 """EcsClient sends every action through the ECS SDK client's *_with_options method with its request model; the
 models load on first use, as the very classes of the plain import; connect() leaves the endpoint to the SDK."""
 
-
 import json
 import os
 import subprocess
 import sys
 import textwrap
-
 from unittest import mock
 
 import pytest
-
 from alibabacloud_ecs20140526.client import Client as RealEcsSdkClient
-from darabonba.runtime import RuntimeOptions
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import EcsClient, connect
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError
+from darabonba.runtime import RuntimeOptions
 
 REGION = "cn-beijing"
 KEYS = dict(access_key_id="LTAIunit", access_key_secret="unit-secret")
@@ -40,8 +36,12 @@ def sdk_class():
     """The ECS SDK client class, patched where _client uses it: each *_with_options answers a typed response."""
     with mock.patch.object(_client, "EcsSdkClient", autospec=True) as patched:
         instance = patched.return_value
-        for method in ("describe_network_interface_attribute_with_options", "describe_network_interfaces_with_options",
-                       "assign_ipv_6addresses_with_options", "unassign_ipv_6addresses_with_options"):
+        for method in (
+            "describe_network_interface_attribute_with_options",
+            "describe_network_interfaces_with_options",
+            "assign_ipv_6addresses_with_options",
+            "unassign_ipv_6addresses_with_options",
+        ):
             getattr(instance, method).return_value.body.to_map.return_value = {"RequestId": method}
         yield patched
 
@@ -61,7 +61,9 @@ def fields(request):
 
 
 def other_methods_unused(sdk_class, method):
-    used = [name for name, args, kwargs in sdk_class.return_value.mock_calls if name.split(".")[0].split("(")[0] != method]
+    used = [
+        name for name, args, kwargs in sdk_class.return_value.mock_calls if name.split(".")[0].split("(")[0] != method
+    ]
     assert used == []
 
 
@@ -82,8 +84,14 @@ def test_describe_network_interfaces_goes_through_its_sdk_method(sdk_class):
     method = "describe_network_interfaces_with_options"
 
     body = ecs.describe_network_interfaces(
-        network_interface_ids=("eni-1", "eni-2"), ipv6_addresses=["2408::1"], tags={"team": "net", "env": None},
-        next_token="500", instance_id="i-1", v_switch_id="vsw-1", vpc_id="vpc-1", status="InUse",
+        network_interface_ids=("eni-1", "eni-2"),
+        ipv6_addresses=["2408::1"],
+        tags={"team": "net", "env": None},
+        next_token="500",
+        instance_id="i-1",
+        v_switch_id="vsw-1",
+        vpc_id="vpc-1",
+        status="InUse",
     )
 
     assert body == {"RequestId": method}
@@ -91,9 +99,16 @@ def test_describe_network_interfaces_goes_through_its_sdk_method(sdk_class):
     assert isinstance(request, _client.ecs_models.DescribeNetworkInterfacesRequest)
     assert all(isinstance(tag, _client.ecs_models.DescribeNetworkInterfacesRequestTag) for tag in request.tag)
     assert fields(request) == {
-        "RegionId": REGION, "NetworkInterfaceId": ["eni-1", "eni-2"], "Ipv6Address": ["2408::1"],
-        "Tag": [{"Key": "team", "Value": "net"}, {"Key": "env"}], "NextToken": "500", "MaxResults": 500,
-        "InstanceId": "i-1", "VSwitchId": "vsw-1", "VpcId": "vpc-1", "Status": "InUse",
+        "RegionId": REGION,
+        "NetworkInterfaceId": ["eni-1", "eni-2"],
+        "Ipv6Address": ["2408::1"],
+        "Tag": [{"Key": "team", "Value": "net"}, {"Key": "env"}],
+        "NextToken": "500",
+        "MaxResults": 500,
+        "InstanceId": "i-1",
+        "VSwitchId": "vsw-1",
+        "VpcId": "vpc-1",
+        "Status": "InUse",
     }
     other_methods_unused(sdk_class, method)
 
@@ -107,10 +122,15 @@ def test_describe_network_interfaces_without_filters_sends_no_empty_lists(sdk_cl
 @pytest.mark.parametrize(
     "kwargs, expected",
     [
-        (dict(addresses=["2408::1", "2408::2"], client_token="t1"),
-         {"Ipv6Address": ["2408::1", "2408::2"], "ClientToken": "t1"}),
+        (
+            dict(addresses=["2408::1", "2408::2"], client_token="t1"),
+            {"Ipv6Address": ["2408::1", "2408::2"], "ClientToken": "t1"},
+        ),
         (dict(address_count=3, client_token="t2"), {"Ipv6AddressCount": 3, "ClientToken": "t2"}),
-        (dict(prefixes=["2408:0:0:1::/80"], client_token="t3"), {"Ipv6Prefix": ["2408:0:0:1::/80"], "ClientToken": "t3"}),
+        (
+            dict(prefixes=["2408:0:0:1::/80"], client_token="t3"),
+            {"Ipv6Prefix": ["2408:0:0:1::/80"], "ClientToken": "t3"},
+        ),
         (dict(prefix_count=2, client_token="t4"), {"Ipv6PrefixCount": 2, "ClientToken": "t4"}),
     ],
 )
@@ -155,8 +175,12 @@ def test_connect_passes_the_endpoint_option(sdk_class):
 
 @pytest.mark.parametrize(
     "region, endpoint",
-    [("cn-hangzhou", "ecs-cn-hangzhou.aliyuncs.com"), ("cn-beijing", "ecs.cn-beijing.aliyuncs.com"),
-     ("ap-southeast-1", "ecs.ap-southeast-1.aliyuncs.com"), ("cn-wuhan", "ecs.aliyuncs.com")],
+    [
+        ("cn-hangzhou", "ecs-cn-hangzhou.aliyuncs.com"),
+        ("cn-beijing", "ecs.cn-beijing.aliyuncs.com"),
+        ("ap-southeast-1", "ecs.ap-southeast-1.aliyuncs.com"),
+        ("cn-wuhan", "ecs.aliyuncs.com"),
+    ],
 )
 def test_the_documented_default_endpoints_are_the_sdk_clients(region, endpoint):
     ecs = connect(Module(region=region, **KEYS))
@@ -167,8 +191,12 @@ def test_the_documented_default_endpoints_are_the_sdk_clients(region, endpoint):
 def test_a_typed_answer_comes_back_as_the_api_dict():
     """The real typed response round trip: what the SDK parsed is returned with the API's PascalCase keys."""
     answer = {
-        "RequestId": "R-1", "NetworkInterfaceId": "eni-1", "Status": "InUse", "Type": "Secondary",
-        "InstanceId": "i-1", "Attachment": {"InstanceId": "i-1"},
+        "RequestId": "R-1",
+        "NetworkInterfaceId": "eni-1",
+        "Status": "InUse",
+        "Type": "Secondary",
+        "InstanceId": "i-1",
+        "Attachment": {"InstanceId": "i-1"},
         "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": "2408::5"}]},
         "Ipv6PrefixSets": {"Ipv6PrefixSet": [{"Ipv6Prefix": "2408:0:0:1::/80"}]},
         "Tags": {"Tag": [{"TagKey": "team", "TagValue": "net"}]},
@@ -207,8 +235,14 @@ LAZY_CHECK = textwrap.dedent(r"""
 def run_python(*args, **env):
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path), ALIBABA_CLOUD_ECS_METADATA_DISABLED="true")
     environment.update(env)
-    done = subprocess.run([sys.executable, "-c"] + list(args), env=environment, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c"] + list(args),
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     return done.stdout.decode("utf-8")
 
@@ -222,7 +256,8 @@ def test_the_lazy_models_are_the_very_classes_of_the_plain_import():
     assert lazy["classes"] == eager["classes"]
     assert lazy["parsed"] == eager["parsed"]
     assert lazy["parsed"]["NetworkInterfaceSets"]["NetworkInterfaceSet"][0]["Ipv6Sets"]["Ipv6Set"] == [
-        {"Ipv6Address": "2408::5"}]
+        {"Ipv6Address": "2408::5"}
+    ]
 
 
 def make_package(root, name, init_lines):
@@ -261,8 +296,17 @@ LAZY_PACKAGE_CHECK = textwrap.dedent(r"""
     ],
 )
 def test_the_lazy_stand_in_falls_back_to_the_plain_import_on_a_surprise(tmp_path, surprise, lazy):
-    lines = ["# -*- coding: utf-8 -*-", "from __future__ import annotations", "", "from ._first import First",
-             "from ._second import Second"] + surprise + ["", "__all__ = [", "    First,", "    Second", "]"]
+    lines = (
+        [
+            "# -*- coding: utf-8 -*-",
+            "from __future__ import annotations",
+            "",
+            "from ._first import First",
+            "from ._second import Second",
+        ]
+        + surprise
+        + ["", "__all__ = [", "    First,", "    Second", "]"]
+    )
     name = "lazycheck%d" % len(" ".join(surprise))
     make_package(tmp_path, name, lines)
 

@@ -2,9 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Connection option checks, endpoint parsing, and the canonical forms of addresses and prefixes."""
 
-
 import pytest
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import connection_problems, parse_endpoint
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     InputError,
@@ -56,8 +54,25 @@ def test_canonical_addresses(value, canonical):
 
 @pytest.mark.parametrize(
     "value",
-    ["192.0.2.1", "2408::5/128", "fe80::1%eth0", "", " 2408::5", "2408::5::6", "x" * 5000, "２４０８::5", 5, None,
-     "2408::5\n", "::ffff:192.0.2.1", "::ffff:c000:201", "::", "::1", "fe80::1", "ff02::1"],
+    [
+        "192.0.2.1",
+        "2408::5/128",
+        "fe80::1%eth0",
+        "",
+        " 2408::5",
+        "2408::5::6",
+        "x" * 5000,
+        "２４０８::5",
+        5,
+        None,
+        "2408::5\n",
+        "::ffff:192.0.2.1",
+        "::ffff:c000:201",
+        "::",
+        "::1",
+        "fe80::1",
+        "ff02::1",
+    ],
 )
 def test_refused_addresses_name_the_option(value):
     with pytest.raises(InputError) as raised:
@@ -79,13 +94,15 @@ def test_canonical_list_drops_duplicates_keeping_order():
 
 
 def test_eni_from_api_canonicalises_what_ecs_answers():
-    eni = eni_from_api({
-        "NetworkInterfaceId": "eni-1",
-        "Status": "InUse",
-        "InstanceId": "",
-        "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": "2408:4005:03A0:A100::5"}]},
-        "Ipv6PrefixSets": {"Ipv6PrefixSet": []},
-    })
+    eni = eni_from_api(
+        {
+            "NetworkInterfaceId": "eni-1",
+            "Status": "InUse",
+            "InstanceId": "",
+            "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": "2408:4005:03A0:A100::5"}]},
+            "Ipv6PrefixSets": {"Ipv6PrefixSet": []},
+        }
+    )
     assert eni["ipv6_addresses"] == ["2408:4005:3a0:a100::5"]
     assert eni["ipv6_prefixes"] == []
     assert eni["instance_id"] is None

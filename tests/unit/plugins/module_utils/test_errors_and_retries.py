@@ -2,15 +2,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Error mapping from what the SDK raises, and the retry policy's decisions and bounds."""
 
-
 import pytest
-
 from alibabacloud_tea_openapi import exceptions as sdk_exceptions
-from darabonba.exceptions import RetryError, UnretryableException
-from darabonba.policy.retry import RetryPolicyContext
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import HINTS, EcsApiError, error_from_sdk
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import MAX_DELAY, RetryPolicy
+from darabonba.exceptions import RetryError, UnretryableException
+from darabonba.policy.retry import RetryPolicyContext
 
 
 def client_exception(code, status, message="Something is off.", request_id="3C1A-REQ", cls=None, **extra):
@@ -31,7 +28,9 @@ def transport_exception(text):
 
 
 def test_client_exception_keeps_code_server_message_request_id_and_status():
-    err = error_from_sdk(client_exception("InvalidIp.IpUnassigned", 403, 'The ipAddress "x" is unassigned.'), "Unassign")
+    err = error_from_sdk(
+        client_exception("InvalidIp.IpUnassigned", 403, 'The ipAddress "x" is unassigned.'), "Unassign"
+    )
     assert (err.code, err.message, err.request_id, err.http_status) == (
         "InvalidIp.IpUnassigned",
         'The ipAddress "x" is unassigned.',
@@ -52,11 +51,25 @@ def test_throttling_exception_carries_retry_after_in_seconds():
 @pytest.mark.parametrize(
     "text, code, safe, ambiguous",
     [
-        ("HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded (Caused by NewConnectionError("
-         "'Failed to establish a new connection: [Errno 111] Connection refused'))", "ConnectionFailed", True, False),
-        ("HTTPConnectionPool(host='127.0.0.1', port=9): Read timed out. (read timeout=10.0)", "ReadTimeout", False, True),
-        ("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))",
-         "ConnectionLost", False, True),
+        (
+            "HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded (Caused by NewConnectionError("
+            "'Failed to establish a new connection: [Errno 111] Connection refused'))",
+            "ConnectionFailed",
+            True,
+            False,
+        ),
+        (
+            "HTTPConnectionPool(host='127.0.0.1', port=9): Read timed out. (read timeout=10.0)",
+            "ReadTimeout",
+            False,
+            True,
+        ),
+        (
+            "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))",
+            "ConnectionLost",
+            False,
+            True,
+        ),
     ],
 )
 def test_transport_failures_are_classified(text, code, safe, ambiguous):
@@ -87,11 +100,25 @@ def test_codes_are_classified_by_code_not_only_status(code, status, safe, ambigu
 @pytest.mark.parametrize(
     "code",
     [
-        "InvalidOperation.InvalidEcsState", "InvalidOperation.InvalidEniState", "MissingParameter",
-        "InvalidIp.IpRepeated", "InvalidEniId.NotFound", "InvalidIp.IpUnassigned", "InvalidOperation.InvalidEniType",
-        "Forbidden.RegionId", "OperationConflict", "Operation.Conflict", "SignatureDoesNotMatch",
-        "InvalidAccessKeyId.NotFound", "Forbidden.RAM", "InvalidIp.Address", "UnsupportedParameter",
-        "InvalidParameter", "InvalidOperation.EniServiceManaged", "InvalidUserType.NotSupported", "IncompleteAnswer",
+        "InvalidOperation.InvalidEcsState",
+        "InvalidOperation.InvalidEniState",
+        "MissingParameter",
+        "InvalidIp.IpRepeated",
+        "InvalidEniId.NotFound",
+        "InvalidIp.IpUnassigned",
+        "InvalidOperation.InvalidEniType",
+        "Forbidden.RegionId",
+        "OperationConflict",
+        "Operation.Conflict",
+        "SignatureDoesNotMatch",
+        "InvalidAccessKeyId.NotFound",
+        "Forbidden.RAM",
+        "InvalidIp.Address",
+        "UnsupportedParameter",
+        "InvalidParameter",
+        "InvalidOperation.EniServiceManaged",
+        "InvalidUserType.NotSupported",
+        "IncompleteAnswer",
         "WaitTimeout",
     ],
 )
@@ -209,8 +236,9 @@ def test_codes_that_needed_a_hint_have_one(code, status, words):
 
 
 def test_an_expired_sts_token_reported_as_invalid_parameter_says_so():
-    err = error_from_sdk(client_exception("InvalidParameter", 400, 'The specified parameter "SecurityToken.Expired" '
-                                          "is not valid."))
+    err = error_from_sdk(
+        client_exception("InvalidParameter", 400, 'The specified parameter "SecurityToken.Expired" ' "is not valid.")
+    )
     assert "STS security token has expired" in err.hint
     assert "report this as a bug" not in err.describe()
     assert "report this as a bug" in error_from_sdk(client_exception("InvalidParameter", 400, "Other.")).describe()
@@ -219,21 +247,38 @@ def test_an_expired_sts_token_reported_as_invalid_parameter_says_so():
 @pytest.mark.parametrize(
     "text, code, words",
     [
-        ("HTTPSConnectionPool(host='127.0.0.1', port=8765): Max retries exceeded with url: / (Caused by SSLError("
-         "SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)')))", "TlsHandshakeFailed",
-         "https://127.0.0.1:8765"),
-        ("HTTPSConnectionPool(host='ecs.example.com', port=443): Max retries exceeded with url: / (Caused by "
-         "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed "
-         "certificate (_ssl.c:1006)')))", "TlsCertificateInvalid", "https://ecs.example.com:443"),
-        ("HTTPConnectionPool(host='no-such-host.invalid', port=80): Max retries exceeded with url: / (Caused by "
-         "NameResolutionError(\"HTTPConnection(host='no-such-host.invalid', port=80): Failed to resolve "
-         "'no-such-host.invalid' ([Errno -2] Name or service not known)\"))", "ConnectionFailed",
-         "no-such-host.invalid:80: its host name does not resolve (Name or service not known)"),
-        ("HTTPConnectionPool(host='10.255.255.1', port=80): Max retries exceeded with url: / (Caused by "
-         "ConnectTimeoutError(<urllib3.connection.HTTPConnection object at 0x7f>, 'Connection to 10.255.255.1 timed "
-         "out. (connect timeout=5.0)'))", "ConnectionFailed", "10.255.255.1:80: no connection within 5.0 s"),
-        ("HTTPConnectionPool(host='127.0.0.1', port=9): Read timed out. (read timeout=10.0)", "ReadTimeout",
-         "127.0.0.1:9 did not answer within 10.0 s"),
+        (
+            "HTTPSConnectionPool(host='127.0.0.1', port=8765): Max retries exceeded with url: / (Caused by SSLError("
+            "SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)')))",
+            "TlsHandshakeFailed",
+            "https://127.0.0.1:8765",
+        ),
+        (
+            "HTTPSConnectionPool(host='ecs.example.com', port=443): Max retries exceeded with url: / (Caused by "
+            "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed "
+            "certificate (_ssl.c:1006)')))",
+            "TlsCertificateInvalid",
+            "https://ecs.example.com:443",
+        ),
+        (
+            "HTTPConnectionPool(host='no-such-host.invalid', port=80): Max retries exceeded with url: / (Caused by "
+            "NameResolutionError(\"HTTPConnection(host='no-such-host.invalid', port=80): Failed to resolve "
+            "'no-such-host.invalid' ([Errno -2] Name or service not known)\"))",
+            "ConnectionFailed",
+            "no-such-host.invalid:80: its host name does not resolve (Name or service not known)",
+        ),
+        (
+            "HTTPConnectionPool(host='10.255.255.1', port=80): Max retries exceeded with url: / (Caused by "
+            "ConnectTimeoutError(<urllib3.connection.HTTPConnection object at 0x7f>, 'Connection to 10.255.255.1 timed "
+            "out. (connect timeout=5.0)'))",
+            "ConnectionFailed",
+            "10.255.255.1:80: no connection within 5.0 s",
+        ),
+        (
+            "HTTPConnectionPool(host='127.0.0.1', port=9): Read timed out. (read timeout=10.0)",
+            "ReadTimeout",
+            "127.0.0.1:9 did not answer within 10.0 s",
+        ),
     ],
 )
 def test_transport_failures_name_the_endpoint_in_plain_words(text, code, words):

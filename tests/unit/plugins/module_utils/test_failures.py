@@ -3,10 +3,9 @@
 """Failures a user can act on, through the real SDK against throwaway servers on 127.0.0.1: a wrong scheme, a
 closed port, answers that are not JSON; and the credential messages."""
 
-
+import datetime
 import json
 import os
-import datetime
 import socket
 import ssl
 import subprocess
@@ -14,11 +13,9 @@ import sys
 import textwrap
 import threading
 import time
-
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, credential_chain_message
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import MAX_ATTEMPTS, RetryPolicy
@@ -82,8 +79,12 @@ def closed_port():
 
 class Module(object):
     def __init__(self, **params):
-        self.params = dict(dict.fromkeys(_client.CONNECTION_ARGUMENT_SPEC), region="cn-hangzhou",
-                           access_key_id="LTAIunit", access_key_secret="unit-secret")
+        self.params = dict(
+            dict.fromkeys(_client.CONNECTION_ARGUMENT_SPEC),
+            region="cn-hangzhou",
+            access_key_id="LTAIunit",
+            access_key_secret="unit-secret",
+        )
         self.params.update(params)
 
     def fail_json(self, **result):
@@ -177,8 +178,13 @@ def test_a_client_error_page_is_not_retried_and_says_to_check_the_endpoint(serve
         client_for("http://127.0.0.1:%d" % server.server_address[1]).describe_network_interface(ENI)
 
     err = raised.value
-    assert (err.code, err.http_status, err.ambiguous, err.retry_safe, server.hits) == ("HttpError404", 404, False,
-                                                                                       False, 1)
+    assert (err.code, err.http_status, err.ambiguous, err.retry_safe, server.hits) == (
+        "HttpError404",
+        404,
+        False,
+        False,
+        1,
+    )
     assert "check endpoint" in err.describe()
 
 
@@ -244,10 +250,17 @@ def run_connect(home, params, **env):
     environment = dict(
         (key, value) for key, value in os.environ.items() if not key.startswith(("ALIBABA_CLOUD_", "ALICLOUD_"))
     )
-    environment.update(PYTHONPATH=os.pathsep.join(sys.path), HOME=str(home), ALIBABA_CLOUD_ECS_METADATA_DISABLED="true",
-                       **env)
-    done = subprocess.run([sys.executable, "-c", script, json.dumps(dict(params, region="cn-hangzhou"))],
-                          env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, timeout=60)
+    environment.update(
+        PYTHONPATH=os.pathsep.join(sys.path), HOME=str(home), ALIBABA_CLOUD_ECS_METADATA_DISABLED="true", **env
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(dict(params, region="cn-hangzhou"))],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        check=False,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     return json.loads(done.stdout.decode("utf-8"))
 
@@ -256,8 +269,10 @@ def test_no_credentials_at_all_reads_as_sentences_without_a_stray_dollar(tmp_pat
     result = run_connect(tmp_path, {})
     assert result["error"]["code"] == "CredentialsNotFound"
     assert "$" not in result["msg"]
-    assert result["msg"].startswith("CredentialsNotFound: No credentials were found in the SDK's default credential "
-                                    "chain. Environment variables: ")
+    assert result["msg"].startswith(
+        "CredentialsNotFound: No credentials were found in the SDK's default credential "
+        "chain. Environment variables: "
+    )
     assert "%s/.alibabacloud/credentials.ini." % tmp_path in result["msg"]
     assert "['" not in result["msg"]
     assert "access_key_id" in result["msg"]
@@ -265,8 +280,16 @@ def test_no_credentials_at_all_reads_as_sentences_without_a_stray_dollar(tmp_pat
 
 def write_cli_config(home, *names):
     (home / ".aliyun").mkdir()
-    profiles = [{"name": name, "mode": "AK", "access_key_id": "LTAIcli", "access_key_secret": "cli-secret",
-                 "region_id": "cn-hangzhou"} for name in names]
+    profiles = [
+        {
+            "name": name,
+            "mode": "AK",
+            "access_key_id": "LTAIcli",
+            "access_key_secret": "cli-secret",
+            "region_id": "cn-hangzhou",
+        }
+        for name in names
+    ]
     (home / ".aliyun" / "config.json").write_text(json.dumps({"current": names[0], "profiles": profiles}))
 
 
@@ -300,19 +323,23 @@ def tls_server(server, tmp_path):
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, u"localhost")])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = datetime.datetime.now(datetime.timezone.utc)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(u"localhost")]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
         .sign(key, hashes.SHA256())
     )
     (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                         serialization.PrivateFormat.PKCS8,
-                                                         serialization.NoEncryption()))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
 

@@ -5,11 +5,8 @@
 The clock stands still and sleeping takes no time, so only a loop's own bound can end it.
 """
 
-
 import pytest
-
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     MAX_RECONCILE_ROUNDS,
     Ipv6Writer,
@@ -126,7 +123,7 @@ def test_a_state_refusal_without_end_ends():
 
 def test_a_confirming_read_that_never_catches_up_ends():
     fake = CountingFake(addresses=A[:2])
-    fake.lag(10 ** 6)
+    fake.lag(10**6)
     eni_writer = writer(fake, timeout=30)
     eni_writer.release("ipv6_addresses", A[:1])
     with pytest.raises(EcsApiError) as raised:
@@ -155,8 +152,14 @@ def test_passes_against_someone_who_keeps_adding_addresses_end(module_fake):
         return original(**kwargs)
 
     module_fake.describe_network_interfaces = another_address_before_each_confirmation
-    args = dict(network_interface_id=ENI, ipv6_addresses=[A[0]], purge_ipv6_addresses=True, region="cn-hangzhou",
-                access_key_id="LTAIunit", access_key_secret="unit-secret-value")
+    args = dict(
+        network_interface_id=ENI,
+        ipv6_addresses=[A[0]],
+        purge_ipv6_addresses=True,
+        region="cn-hangzhou",
+        access_key_id="LTAIunit",
+        access_key_secret="unit-secret-value",
+    )
     result = run_module(ecs_eni_ipv6.main, args)
     assert result["changed"] is True
     assert len(module_fake.writes()) == ecs_eni_ipv6.MAX_PASSES
@@ -173,8 +176,10 @@ def test_paging_with_a_new_next_token_every_time_ends(module_fake):
         return {"NetworkInterfaceSets": {"NetworkInterfaceSet": []}, "NextToken": "token-%d" % len(pages)}
 
     module_fake.describe_network_interfaces = endless_pages
-    result = run_module(ecs_eni_ipv6_info.main, dict(region="cn-hangzhou", access_key_id="LTAIunit",
-                                                     access_key_secret="unit-secret-value"))
+    result = run_module(
+        ecs_eni_ipv6_info.main,
+        dict(region="cn-hangzhou", access_key_id="LTAIunit", access_key_secret="unit-secret-value"),
+    )
     assert result["failed"] is True
     assert result["error"]["code"] == "InvalidNextToken"
     assert len(pages) == ecs_eni_ipv6_info.MAX_PAGES

@@ -2,9 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The defects the reliability suite (tests/reliability) found in module_utils, one test each."""
 
-
 import pytest
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     InputError,
     Ipv6Writer,
@@ -145,7 +143,7 @@ def test_a_quoted_credentials_file_line_is_not_repeated():
         ("access_key_secret = TopSecret123", "TopSecret123"),
         ('{"AccessKeySecret": "TopSecret123", "AccessKeyId": "LTAI"}', "TopSecret123"),
         ("SecurityToken=CAIS.TopSecret123&x=1", "CAIS.TopSecret123"),
-        ("[line 2]: \"it's TopSecret123\"", "TopSecret123"),
+        ('[line 2]: "it\'s TopSecret123"', "TopSecret123"),
     ],
 )
 def test_credential_values_are_redacted(text, secret):

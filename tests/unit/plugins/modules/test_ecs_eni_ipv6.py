@@ -2,13 +2,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The decisions of ecs_eni_ipv6 with state=absent, against a scripted client (no network)."""
 
-
 import sys
 
 import pytest
-
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     FakeEcs,

@@ -2,11 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """ecs_eni_ipv6 against an eventually consistent ECS, and its bounds and partial results (scripted client)."""
 
-
 import pytest
-
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import MAX_RECONCILE_ROUNDS
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
@@ -215,7 +212,7 @@ def _scripted(fake, action, apply):
 
 
 def test_confirming_read_that_never_catches_up_ends_at_wait_timeout_reporting_the_change(fake):
-    fake.lag(10 ** 6)
+    fake.lag(10**6)
     result = run(state="absent", ipv6_addresses=[A[0]], wait_timeout=5)
     assert result["failed"] is True
     assert result["error"]["code"] == "WaitTimeout"

@@ -2,11 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The calls and answers of ecs_eni_ipv6_info, against a scripted DescribeNetworkInterfaces (no network)."""
 
-
 import pytest
-
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6_info
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
@@ -18,13 +15,24 @@ from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
 
 BASE_ARGS = dict(region="cn-hangzhou", access_key_id="LTAIunit", access_key_secret="unit-secret-value")
 ENI_KEYS = {
-    "network_interface_id", "status", "type", "instance_id", "vswitch_id", "vpc_id", "zone_id", "mac_address",
-    "primary_ip_address", "ipv6_addresses", "ipv6_prefixes", "tags",
+    "network_interface_id",
+    "status",
+    "type",
+    "instance_id",
+    "vswitch_id",
+    "vpc_id",
+    "zone_id",
+    "mac_address",
+    "primary_ip_address",
+    "ipv6_addresses",
+    "ipv6_prefixes",
+    "tags",
 }
 
 
-def api_eni(number, addresses=(), status="InUse", instance_id="i-test0001", vswitch_id="vsw-a", vpc_id="vpc-a",
-            tags=None):
+def api_eni(
+    number, addresses=(), status="InUse", instance_id="i-test0001", vswitch_id="vsw-a", vpc_id="vpc-a", tags=None
+):
     """One item of NetworkInterfaceSets.NetworkInterfaceSet as the wrapper returns it."""
     return {
         "NetworkInterfaceId": "eni-test%05d" % number,
@@ -67,10 +75,18 @@ class FakeDescribe(object):
             and all(k in carried and (v is None or carried[k] == v) for k, v in (tags or {}).items())
         )
 
-    def describe_network_interfaces(self, network_interface_ids=None, ipv6_addresses=None, tags=None,
-                                    next_token=None, **filters):
-        self.calls.append(dict(network_interface_ids=network_interface_ids, ipv6_addresses=ipv6_addresses,
-                               tags=tags, next_token=next_token, filters=filters))
+    def describe_network_interfaces(
+        self, network_interface_ids=None, ipv6_addresses=None, tags=None, next_token=None, **filters
+    ):
+        self.calls.append(
+            dict(
+                network_interface_ids=network_interface_ids,
+                ipv6_addresses=ipv6_addresses,
+                tags=tags,
+                next_token=next_token,
+                filters=filters,
+            )
+        )
         assert set(filters) <= set(self.SCALAR), "only the SDK's filter names"
         assert network_interface_ids is None or 1 <= len(network_interface_ids) <= 100, "1 to 100 ids per call"
         assert ipv6_addresses is None or 1 <= len(ipv6_addresses) <= 100, "1 to 100 addresses per call"
@@ -119,8 +135,10 @@ def test_three_pages_take_three_calls_and_return_every_eni(patched):
 
 def test_a_next_token_that_repeats_fails_instead_of_paging_forever(patched):
     fake = use(patched, FakeDescribe([api_eni(n) for n in range(1, 1101)]))
-    fake.describe_network_interfaces = lambda **kwargs: {"NetworkInterfaceSets": {"NetworkInterfaceSet": []},
-                                                         "NextToken": "same"}
+    fake.describe_network_interfaces = lambda **kwargs: {
+        "NetworkInterfaceSets": {"NetworkInterfaceSet": []},
+        "NextToken": "same",
+    }
     result = run()
     assert result["failed"] is True
     assert result["error"]["code"] == "InvalidNextToken"
@@ -159,7 +177,10 @@ def test_long_id_and_address_lists_take_the_product_of_their_parts(patched):
     result = run(eni_ids=["eni-test%05d" % n for n in range(1, 151)], ipv6_addresses=addresses)
     assert ids_of(result) == ["eni-test00001", "eni-test00002"]
     assert [(len(c["network_interface_ids"]), len(c["ipv6_addresses"])) for c in fake.calls] == [
-        (100, 100), (100, 50), (50, 100), (50, 50)
+        (100, 100),
+        (100, 50),
+        (50, 100),
+        (50, 50),
     ]
 
 
@@ -179,17 +200,27 @@ def test_duplicate_ids_are_asked_for_once(patched):
 
 
 def test_scalar_filters_go_to_the_api_with_the_sdk_names(patched):
-    fake = use(patched, FakeDescribe([
-        api_eni(1, instance_id="i-one", vswitch_id="vsw-one", vpc_id="vpc-one", status="InUse"),
-        api_eni(2, instance_id="i-two", vswitch_id="vsw-one", vpc_id="vpc-one", status="InUse"),
-        api_eni(3, instance_id="", vswitch_id="vsw-one", vpc_id="vpc-one", status="Available"),
-    ]))
+    fake = use(
+        patched,
+        FakeDescribe(
+            [
+                api_eni(1, instance_id="i-one", vswitch_id="vsw-one", vpc_id="vpc-one", status="InUse"),
+                api_eni(2, instance_id="i-two", vswitch_id="vsw-one", vpc_id="vpc-one", status="InUse"),
+                api_eni(3, instance_id="", vswitch_id="vsw-one", vpc_id="vpc-one", status="Available"),
+            ]
+        ),
+    )
     result = run(instance_id="i-one", vswitch_id="vsw-one", vpc_id="vpc-one", status="InUse")
     assert ids_of(result) == ["eni-test00001"]
-    assert fake.calls == [dict(
-        network_interface_ids=None, ipv6_addresses=None, tags=None, next_token=None,
-        filters={"instance_id": "i-one", "v_switch_id": "vsw-one", "vpc_id": "vpc-one", "status": "InUse"},
-    )]
+    assert fake.calls == [
+        dict(
+            network_interface_ids=None,
+            ipv6_addresses=None,
+            tags=None,
+            next_token=None,
+            filters={"instance_id": "i-one", "v_switch_id": "vsw-one", "vpc_id": "vpc-one", "status": "InUse"},
+        )
+    ]
 
 
 def test_an_unattached_eni_has_no_instance_id(patched):
@@ -198,11 +229,16 @@ def test_an_unattached_eni_has_no_instance_id(patched):
 
 
 def test_tags_go_to_the_api_as_strings_and_null_matches_any_value(patched):
-    fake = use(patched, FakeDescribe([
-        api_eni(1, tags={"env": "prod", "team": "net", "rank": "1"}),
-        api_eni(2, tags={"env": "prod", "rank": "1"}),
-        api_eni(3, tags={"env": "dev", "team": "net", "rank": "1"}),
-    ]))
+    fake = use(
+        patched,
+        FakeDescribe(
+            [
+                api_eni(1, tags={"env": "prod", "team": "net", "rank": "1"}),
+                api_eni(2, tags={"env": "prod", "rank": "1"}),
+                api_eni(3, tags={"env": "dev", "team": "net", "rank": "1"}),
+            ]
+        ),
+    )
     result = run(tags={"env": "prod", "team": None, "rank": 1})
     assert ids_of(result) == ["eni-test00001"]
     assert fake.calls[0]["tags"] == {"env": "prod", "team": None, "rank": "1"}

@@ -2,11 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The decisions of ecs_eni_ipv6 with state=present, against a scripted client (no network)."""
 
-
 import pytest
-
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     FakeEcs,
@@ -47,7 +44,9 @@ def test_missing_explicit_addresses_are_assigned_and_rerun_is_idempotent(fake):
     assert result["assigned_ipv6_addresses"] == [A[5], A[6]]
     assert result["ipv6_addresses"] == A[:3] + [A[5], A[6]]
     assert [call[0] for call in fake.calls] == [
-        "DescribeNetworkInterfaceAttribute", "AssignIpv6Addresses", "DescribeNetworkInterfaces"
+        "DescribeNetworkInterfaceAttribute",
+        "AssignIpv6Addresses",
+        "DescribeNetworkInterfaces",
     ]
     fake.calls[:] = []
     again = run(ipv6_addresses=[A[0], A[5], A[6]])
