@@ -237,7 +237,7 @@ def test_codes_that_needed_a_hint_have_one(code, status, words):
 
 def test_an_expired_sts_token_reported_as_invalid_parameter_says_so():
     err = error_from_sdk(
-        client_exception("InvalidParameter", 400, 'The specified parameter "SecurityToken.Expired" ' "is not valid.")
+        client_exception("InvalidParameter", 400, 'The specified parameter "SecurityToken.Expired" is not valid.')
     )
     assert "STS security token has expired" in err.hint
     assert "report this as a bug" not in err.describe()
