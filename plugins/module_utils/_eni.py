@@ -128,12 +128,17 @@ def read_eni(client, network_interface_id):
     return eni_from_api(client.describe_network_interface(network_interface_id))
 
 
+def listed_enis(body):
+    """The ENIs of a DescribeNetworkInterfaces answer, as eni_from_api gives them."""
+    return [eni_from_api(item) for item in (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []]
+
+
 def list_eni(client, network_interface_id):
     """Read one ENI through DescribeNetworkInterfaces, the call list views read (one API call); None if not listed."""
     body = client.describe_network_interfaces(network_interface_ids=[network_interface_id])
-    for item in (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []:
-        if item.get("NetworkInterfaceId") == network_interface_id:
-            return eni_from_api(item)
+    for eni in listed_enis(body):
+        if eni["network_interface_id"] == network_interface_id:
+            return eni
     return None
 
 
@@ -202,7 +207,7 @@ class Ipv6Writer(object):
         self.waiter = waiter
         self.held = {"ipv6_addresses": list(eni["ipv6_addresses"]), "ipv6_prefixes": list(eni["ipv6_prefixes"])}
         self.done = dict((kind, {"released": [], "assigned": [], "chosen": []}) for kind in self.held)
-        # Items whose state ECS confirmed through a refusal rather than a read; confirm() waits for reads to agree.
+        # Items others moved where this task wants them: confirm() waits for reads to show them there too.
         self.gone = dict((kind, []) for kind in self.held)
         self.present = dict((kind, []) for kind in self.held)
         # Assign calls carry a ClientToken so that ECS applies a retried call once. The token is unique to
@@ -222,85 +227,63 @@ class Ipv6Writer(object):
 
     def release(self, kind, items):
         """Release these items, which the ENI held at the last read; return those this task released."""
+
+        def send(group):
+            self.client.unassign_ipv6(self.network_interface_id, **{_CALL_ARGUMENT[kind]: group})
+
         already = len(self.done[kind]["released"])
         for batch in _batches(items):
-            self._release_batch(kind, batch)
+            self._send_in_groups(kind, batch, send, "InvalidIp.IpUnassigned", landed=False)
         return self.done[kind]["released"][already:]
 
     def assign(self, kind, items):
         """Assign these items, which the ENI did not hold at the last read; return those this task assigned."""
+
+        def send(group):
+            token = _client_token(self.run_id, self.network_interface_id, kind, *group)
+            self.client.assign_ipv6(self.network_interface_id, client_token=token, **{_CALL_ARGUMENT[kind]: group})
+
         already = len(self.done[kind]["assigned"])
         for batch in _batches(items):
-            self._assign_batch(kind, batch)
+            self._send_in_groups(kind, batch, send, "InvalidIp.IpAssigned", landed=True)
         return self.done[kind]["assigned"][already:]
 
-    def _release_batch(self, kind, batch):
-        # Groups still to send; a refused group whose read cannot say which item ECS objects to goes one by one.
+    def _send_in_groups(self, kind, batch, send, race_code, landed):
+        """Send one batch until every item is where it should be (on the ENI if landed, else off it)."""
         groups = [list(batch)]
         maybe_ours = set()
         rounds = 0
         while groups:
             group = groups[0]
             try:
-                self.client.unassign_ipv6(self.network_interface_id, **{_CALL_ARGUMENT[kind]: group})
+                send(group)
             except EcsApiError as err:
                 if err.ambiguous:
                     maybe_ours.update(group)
-                if err.code == "InvalidIp.IpUnassigned" and len(group) == 1:
-                    # ECS says the ENI does not hold it, whatever a lagging read shows: the goal holds.
-                    self._released(kind, group, ours=group[0] in maybe_ours, confirmed_by_refusal=True)
+                if err.code == race_code and len(group) == 1:
+                    # ECS says the item is already where the task wants it, whatever a lagging read shows: the goal
+                    # holds (for an assign, once ECS lists this ENI, not another, holding it).
+                    if landed:
+                        self._wait_until_held_here(kind, group, err)
+                    self._record(kind, group, landed, ours=group[0] in maybe_ours)
                     groups.pop(0)
                     continue
-                rounds = self._absorb(err, "InvalidIp.IpUnassigned", rounds)
+                rounds = self._absorb(err, race_code, rounds)
                 fresh = read_eni(self.client, self.network_interface_id)[kind]
-                gone = [item for item in group if item not in fresh]
-                self._released(kind, [item for item in gone if item in maybe_ours], ours=True)
-                self._released(kind, [item for item in gone if item not in maybe_ours], ours=False)
-                rest = [item for item in group if item in fresh]
+                settled = [item for item in group if (item in fresh) == landed]
+                self._record(kind, [item for item in settled if item in maybe_ours], landed, ours=True)
+                self._record(kind, [item for item in settled if item not in maybe_ours], landed, ours=False)
+                rest = [item for item in group if item not in settled]
                 if rest and err.retries_exhausted:
                     # The call was retried up to its bound already: sending it again would multiply that bound.
                     raise
-                if err.code == "InvalidIp.IpUnassigned":
+                if err.code == race_code and not settled:
+                    # The read does not say which item ECS objects to: send them one by one.
                     groups[0:1] = [[item] for item in rest]
                 else:
                     groups[0:1] = [rest] if rest else []
             else:
-                self._released(kind, group, ours=True)
-                groups.pop(0)
-
-    def _assign_batch(self, kind, batch):
-        groups = [list(batch)]
-        maybe_ours = set()
-        rounds = 0
-        while groups:
-            group = groups[0]
-            token = _client_token(self.run_id, self.network_interface_id, kind, *group)
-            try:
-                self.client.assign_ipv6(self.network_interface_id, client_token=token, **{_CALL_ARGUMENT[kind]: group})
-            except EcsApiError as err:
-                if err.ambiguous:
-                    maybe_ours.update(group)
-                if err.code == "InvalidIp.IpAssigned" and len(group) == 1:
-                    # ECS says the address is taken: the goal holds if this ENI holds it, whatever a read shows now.
-                    self._wait_until_held_here(kind, group, err)
-                    self._assigned(kind, group, ours=group[0] in maybe_ours)
-                    groups.pop(0)
-                    continue
-                rounds = self._absorb(err, "InvalidIp.IpAssigned", rounds)
-                fresh = read_eni(self.client, self.network_interface_id)[kind]
-                arrived = [item for item in group if item in fresh]
-                self._assigned(kind, [item for item in arrived if item in maybe_ours], ours=True)
-                self._assigned(kind, [item for item in arrived if item not in maybe_ours], ours=False)
-                rest = [item for item in group if item not in arrived]
-                if rest and err.retries_exhausted:
-                    raise
-                if err.code == "InvalidIp.IpAssigned" and not arrived:
-                    # The read does not say which address ECS objects to: send them one by one.
-                    groups[0:1] = [[item] for item in rest]
-                else:
-                    groups[0:1] = [rest] if rest else []
-            else:
-                self._assigned(kind, group, ours=True)
+                self._record(kind, group, landed, ours=True)
                 groups.pop(0)
 
     def _wait_until_held_here(self, kind, items, err):
@@ -311,11 +294,7 @@ class Ipv6Writer(object):
         """
         while True:
             if kind == "ipv6_addresses":
-                body = self.client.describe_network_interfaces(ipv6_addresses=items)
-                listed = [
-                    eni_from_api(item)
-                    for item in (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []
-                ]
+                listed = listed_enis(self.client.describe_network_interfaces(ipv6_addresses=items))
                 others = [
                     eni["network_interface_id"]
                     for eni in listed
@@ -398,19 +377,17 @@ class Ipv6Writer(object):
                     missing.append(item)
         return missing
 
-    def _released(self, kind, items, ours, confirmed_by_refusal=False):
+    def _record(self, kind, items, landed, ours):
+        """Note items now on the ENI (landed) or off it; as this task's work when ours, else for confirm() to see."""
         if ours:
-            self.done[kind]["released"].extend(item for item in items if item not in self.done[kind]["released"])
-        elif confirmed_by_refusal:
-            self.gone[kind].extend(items)
-        self.held[kind] = [item for item in self.held[kind] if item not in items]
-
-    def _assigned(self, kind, items, ours):
-        if ours:
-            self.done[kind]["assigned"].extend(item for item in items if item not in self.done[kind]["assigned"])
+            work = self.done[kind]["assigned" if landed else "released"]
+            work.extend(item for item in items if item not in work)
         else:
-            self.present[kind].extend(items)
-        self.held[kind].extend(item for item in items if item not in self.held[kind])
+            (self.present if landed else self.gone)[kind].extend(items)
+        if landed:
+            self.held[kind].extend(item for item in items if item not in self.held[kind])
+        else:
+            self.held[kind] = [item for item in self.held[kind] if item not in items]
 
     def _chose(self, kind, items):
         self.done[kind]["chosen"].extend(items)

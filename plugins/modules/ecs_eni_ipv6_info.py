@@ -213,7 +213,7 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     canonical_ipv6_address,
     canonical_list,
     check_network_interface_id,
-    eni_from_api,
+    listed_enis,
 )
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
 
@@ -291,8 +291,7 @@ def find_enis(client, ids, addresses, tags, filters):
                     next_token=next_token,
                     **filters
                 )
-                for item in (body.get("NetworkInterfaceSets") or {}).get("NetworkInterfaceSet") or []:
-                    eni = eni_from_api(item)
+                for eni in listed_enis(body):
                     found.setdefault(eni["network_interface_id"], eni)
                 next_token = body.get("NextToken")
                 if not next_token:
