@@ -469,3 +469,7 @@ def json_text(data):
 def fail_with_error(module, err, **result):
     """End the task with a failure that carries the ECS error code, message and request id."""
     module.fail_json(msg=err.describe(), error=err.to_result(), **result)
+
+
+class CollectionError(EcsApiError):
+    """A failure the collection names itself, with a code ECS never sends."""

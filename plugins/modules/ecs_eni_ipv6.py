@@ -266,188 +266,39 @@ error:
       sample: 404
 """
 
-from collections import namedtuple
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC, connect
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
-    READY_STATES,
-    InputError,
-    Ipv6Writer,
-    Waiter,
-    canonical_ipv6_address,
-    canonical_ipv6_prefix,
-    canonical_list,
-    check_network_interface_id,
-    read_eni,
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import fail_with_error
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import InputError
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._reconcile import Bounds, Goal, Reconciler
+
+ARGUMENT_SPEC = dict(
+    network_interface_id=dict(type="str", required=True, aliases=["eni_id"]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    ipv6_addresses=dict(type="list", elements="str"),
+    ipv6_address_count=dict(type="int"),
+    purge_ipv6_addresses=dict(type="bool", default=False),
+    ipv6_prefixes=dict(type="list", elements="str"),
+    ipv6_prefix_count=dict(type="int"),
+    purge_ipv6_prefixes=dict(type="bool", default=False),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=300),
+    **CONNECTION_ARGUMENT_SPEC
 )
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
-
-# Larger than the IPv6 quota of any ENI (10 unattached; the largest instance types allow a few dozen), so a
-# count above it can only be a mistake.
-MAX_IPV6_PER_ENI = 50
-# Passes of read, write and confirming read: more than one only when a stale first read hid something to change.
-MAX_PASSES = 3
-# For each kind of item an ENI holds: its canonical form and its options (the return keys follow the names).
-Kind = namedtuple("Kind", "canonical list_option count_option purge_option")
-KINDS = {
-    "ipv6_addresses": Kind(canonical_ipv6_address, "ipv6_addresses", "ipv6_address_count", "purge_ipv6_addresses"),
-    "ipv6_prefixes": Kind(canonical_ipv6_prefix, "ipv6_prefixes", "ipv6_prefix_count", "purge_ipv6_prefixes"),
-}
-
-
-def wanted_state(params):
-    """The task's intent per kind, in canonical form; InputError naming the option and value if it makes no sense."""
-    check_network_interface_id(params["network_interface_id"])
-    if params["wait_timeout"] < 0:
-        raise InputError("wait_timeout must be 0 or more seconds, not %d." % params["wait_timeout"])
-    absent = params["state"] == "absent"
-    wanted = {}
-    for name, kind in KINDS.items():
-        items, count, purge = params[kind.list_option], params[kind.count_option], params[kind.purge_option]
-        if absent and (count is not None or purge):
-            raise InputError(
-                "%s is only used with state 'present'; with state 'absent' list what to release in %s."
-                % (kind.count_option if count is not None else kind.purge_option, kind.list_option)
-            )
-        if count is not None and not 1 <= count <= MAX_IPV6_PER_ENI:
-            raise InputError("%s must be between 1 and %d, not %d." % (kind.count_option, MAX_IPV6_PER_ENI, count))
-        if purge and items is None and count is None:
-            raise InputError(
-                "%s needs %s (the ones to keep; [] releases all) or %s."
-                % (kind.purge_option, kind.list_option, kind.count_option)
-            )
-        wanted[name] = dict(
-            items=canonical_list(items, kind.canonical, kind.list_option), count=count or 0, purge=purge
-        )
-
-    if absent and not (wanted["ipv6_addresses"]["items"] or wanted["ipv6_prefixes"]["items"]):
-        raise InputError(
-            "state 'absent' needs at least one address in ipv6_addresses or prefix in ipv6_prefixes; got "
-            "ipv6_addresses=%r, ipv6_prefixes=%r." % (params["ipv6_addresses"], params["ipv6_prefixes"])
-        )
-    given = [option for kind in KINDS.values() for option in (kind.list_option, kind.count_option)]
-    if not absent and all(params[option] is None for option in given):
-        raise InputError("state 'present' needs at least one of %s." % ", ".join(given))
-    return wanted
-
-
-def plan(state, held, items, count, purge):
-    """What to release, what to assign by name and how many to have ECS choose, for one kind."""
-    if state == "absent":
-        return dict(release=[item for item in items if item in held], assign=[], count=0)
-    release = []
-    if purge:
-        others = [item for item in held if item not in items]
-        room = max(0, count - len(items))
-        release = others[room:]
-    assign = [item for item in items if item not in held]
-    return dict(release=release, assign=assign, count=max(0, count - (len(held) - len(release) + len(assign))))
-
-
-def plan_all(state, eni, wanted):
-    """The plan for each kind, against what this read of the ENI shows."""
-    return dict((name, plan(state, eni[name], **wanted[name])) for name in KINDS)
-
-
-def has_work(changes):
-    return any(change["release"] or change["assign"] or change["count"] for change in changes.values())
-
-
-def reconcile(module, client, wanted, result):
-    """Read the ENI, work out the changes, make them (unless in check mode) and fill in the module's result.
-
-    The result is filled in also when a call fails, with what this task did up to then.
-    """
-    params = module.params
-    waiter = Waiter(params["wait"], params["wait_timeout"])
-    before = read_eni(client, params["network_interface_id"])
-    changes = plan_all(params["state"], before, wanted)
-    if module.check_mode:
-        result.update(predicted_result(before, changes))
-        add_diff(module, before, result)
-        return
-
-    eni = before
-    if has_work(changes) and eni["status"] not in READY_STATES:
-        eni = waiter.until_ready(client, eni)
-        changes = plan_all(params["state"], eni, wanted)
-    writer = Ipv6Writer(client, eni, waiter)
-    shown = None
-    try:
-        # A first read can be stale; what ECS lists once it shows this task's writes may need another pass.
-        for dummy in range(MAX_PASSES):
-            if not has_work(changes):
-                break
-            for name, change in changes.items():
-                # Release first: it frees quota for what is assigned next.
-                writer.release(name, change["release"])
-                writer.assign(name, change["assign"])
-                writer.assign_count(name, change["count"])
-            if not (params["wait"] and writer.learnt):
-                break
-            shown = writer.confirm()
-            changes = plan_all(params["state"], shown, wanted)
-    finally:
-        result.update(written_result(writer, shown))
-    add_diff(module, before, result)
-
-
-def add_diff(module, before, result):
-    if module._diff:
-        result["diff"] = dict(
-            before=dict((name, before[name]) for name in KINDS), after=dict((name, result[name]) for name in KINDS)
-        )
-
-
-def predicted_result(eni, changes):
-    """What check mode reports: the changes as planned, and the ENI's items as they would be."""
-    result = dict(changed=has_work(changes))
-    for name, change in changes.items():
-        result[name] = [item for item in eni[name] if item not in change["release"]] + change["assign"]
-        result["released_" + name] = change["release"]
-        result["assigned_" + name] = change["assign"]
-        result["assigned_" + KINDS[name].count_option] = change["count"]
-    return result
-
-
-def written_result(writer, shown):
-    """What this task did, and the ENI's items as ECS shows them (or, without a confirming read, as last known)."""
-    result = dict(changed=writer.changed)
-    for name, done in writer.done.items():
-        result[name] = list(shown[name] if shown else writer.held[name])
-        result["released_" + name] = list(done["released"])
-        result["assigned_" + name] = done["assigned"] + done["chosen"]
-        result["assigned_" + KINDS[name].count_option] = len(done["chosen"])
-    return result
 
 
 def main():
-    argument_spec = dict(
-        network_interface_id=dict(type="str", required=True, aliases=["eni_id"]),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        ipv6_addresses=dict(type="list", elements="str"),
-        ipv6_address_count=dict(type="int"),
-        purge_ipv6_addresses=dict(type="bool", default=False),
-        ipv6_prefixes=dict(type="list", elements="str"),
-        ipv6_prefix_count=dict(type="int"),
-        purge_ipv6_prefixes=dict(type="bool", default=False),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=300),
-    )
-    argument_spec.update(CONNECTION_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
-        wanted = wanted_state(module.params)
+        goal = Goal.from_params(module.params)
     except InputError as exc:
         module.fail_json(msg=str(exc))
     client = connect(module)
-    result = dict(changed=False, network_interface_id=module.params["network_interface_id"])
-    try:
-        reconcile(module, client, wanted, result)
-    except EcsApiError as err:
-        fail_with_error(module, err, **result)
+    bounds = Bounds(wait=module.params["wait"], wait_timeout=module.params["wait_timeout"])
+    outcome = Reconciler(client, bounds).run(goal, check_mode=module.check_mode)
+    result = outcome.result(diff=module._diff)
+    if outcome.error:
+        fail_with_error(module, outcome.error, **result)
     module.exit_json(**result)
 
 

@@ -203,29 +203,27 @@ error:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import (
-    CONNECTION_ARGUMENT_SPEC,
-    MAX_IDS_PER_DESCRIBE,
-    connect,
-)
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC, connect
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import EniFilter, check_network_interface_id, find_enis
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import (
     InputError,
     canonical_ipv6_address,
     canonical_list,
-    check_network_interface_id,
-    listed_enis,
 )
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
 
 MAX_TAGS = 20
-# 500 ENIs a page: far more pages than any region's ENIs fill, so only a server that pages without end reaches it.
-MAX_PAGES = 1000
-# The module's scalar filters and their names in the SDK's DescribeNetworkInterfacesRequest.
-SCALAR_FILTERS = (
-    ("instance_id", "instance_id"),
-    ("vswitch_id", "v_switch_id"),
-    ("vpc_id", "vpc_id"),
-    ("status", "status"),
+ARGUMENT_SPEC = dict(
+    network_interface_ids=dict(type="list", elements="str", aliases=["eni_ids"]),
+    instance_id=dict(type="str"),
+    vswitch_id=dict(type="str"),
+    vpc_id=dict(type="str"),
+    status=dict(
+        type="str", choices=["Available", "Attaching", "InUse", "Detaching", "Deleting", "Creating", "CreateFailed"]
+    ),
+    ipv6_addresses=dict(type="list", elements="str"),
+    tags=dict(type="dict"),
+    **CONNECTION_ARGUMENT_SPEC
 )
 
 
@@ -243,89 +241,38 @@ def wanted_tags(tags):
     return result
 
 
-def wanted_filters(params):
-    """The task's filters in the wrapper's terms, or InputError naming the option and value.
-
-    Returns (ids, addresses, tags, scalar filters); ids and addresses are None when not given.
-    """
-    ids = None
-    if params["network_interface_ids"] is not None:
-        ids = canonical_list(params["network_interface_ids"], check_network_interface_id, "network_interface_ids")
-    addresses = None
-    if params["ipv6_addresses"] is not None:
-        addresses = canonical_list(params["ipv6_addresses"], canonical_ipv6_address, "ipv6_addresses")
-    filters = {}
-    for option, sdk_name in SCALAR_FILTERS:
-        value = params[option]
-        if value is not None and not value.strip():
-            raise InputError("%s must not be empty (got %r); leave it out to not filter by it." % (option, value))
-        if value is not None:
-            filters[sdk_name] = value
-    tags = wanted_tags(params["tags"]) if params["tags"] else None
-    return ids, addresses, tags, filters
-
-
-def _parts(items):
-    """The lists of at most 100 that a filter list is asked for in; [None] when the filter is not given."""
-    if items is None:
-        return [None]
-    return [items[start : start + MAX_IDS_PER_DESCRIBE] for start in range(0, len(items), MAX_IDS_PER_DESCRIBE)]
-
-
-def find_enis(client, ids, addresses, tags, filters):
-    """Every ENI that matches the filters, each once, in the order ECS listed them."""
-    found = {}
-    for id_part in _parts(ids):
-        for address_part in _parts(addresses):
-            next_token, seen_tokens = None, set()
-            for page in range(MAX_PAGES + 1):
-                if page == MAX_PAGES:
-                    raise EcsApiError(
-                        "InvalidNextToken",
-                        "DescribeNetworkInterfaces kept answering a NextToken after %d pages." % MAX_PAGES,
-                    )
-                body = client.describe_network_interfaces(
-                    network_interface_ids=id_part,
-                    ipv6_addresses=address_part,
-                    tags=tags,
-                    next_token=next_token,
-                    **filters
-                )
-                for eni in listed_enis(body):
-                    found.setdefault(eni["network_interface_id"], eni)
-                next_token = body.get("NextToken")
-                if not next_token:
-                    break
-                if next_token in seen_tokens:
-                    raise EcsApiError(
-                        "InvalidNextToken", "DescribeNetworkInterfaces answered NextToken %r twice." % next_token
-                    )
-                seen_tokens.add(next_token)
-    return list(found.values())
+def wanted_filter(params):
+    """The EniFilter of the task's options, or InputError naming the option and value."""
+    ids, addresses = params["network_interface_ids"], params["ipv6_addresses"]
+    if ids is not None:
+        ids = tuple(canonical_list(ids, check_network_interface_id, "network_interface_ids"))
+    if addresses is not None:
+        addresses = tuple(canonical_list(addresses, canonical_ipv6_address, "ipv6_addresses"))
+    for option in ("instance_id", "vswitch_id", "vpc_id", "status"):
+        if params[option] is not None and not params[option].strip():
+            raise InputError(
+                "%s must not be empty (got %r); leave it out to not filter by it." % (option, params[option])
+            )
+    return EniFilter(
+        ids=ids,
+        ipv6_addresses=addresses,
+        tags=wanted_tags(params["tags"]) if params["tags"] else None,
+        instance_id=params["instance_id"],
+        vswitch_id=params["vswitch_id"],
+        vpc_id=params["vpc_id"],
+        status=params["status"],
+    )
 
 
 def main():
-    argument_spec = dict(
-        network_interface_ids=dict(type="list", elements="str", aliases=["eni_ids"]),
-        instance_id=dict(type="str"),
-        vswitch_id=dict(type="str"),
-        vpc_id=dict(type="str"),
-        status=dict(
-            type="str", choices=["Available", "Attaching", "InUse", "Detaching", "Deleting", "Creating", "CreateFailed"]
-        ),
-        ipv6_addresses=dict(type="list", elements="str"),
-        tags=dict(type="dict"),
-    )
-    argument_spec.update(CONNECTION_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
-        ids, addresses, tags, filters = wanted_filters(module.params)
+        eni_filter = wanted_filter(module.params)
     except InputError as exc:
         module.fail_json(msg=str(exc))
     client = connect(module)
     try:
-        network_interfaces = find_enis(client, ids, addresses, tags, filters)
+        network_interfaces = [eni.as_result() for eni in find_enis(client, eni_filter)]
     except EcsApiError as err:
         fail_with_error(module, err)
     module.exit_json(changed=False, network_interfaces=network_interfaces)

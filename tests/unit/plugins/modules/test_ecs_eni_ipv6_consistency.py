@@ -4,7 +4,7 @@
 
 import pytest
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import MAX_RECONCILE_ROUNDS
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._reconcile import Bounds
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     FakeEcs,
@@ -142,7 +142,7 @@ def test_an_assign_answer_listing_nothing_gives_up_after_a_few_rounds(fake):
     result = run(ipv6_address_count=15)
     assert result["failed"] is True
     assert result["error"]["code"] == "IncompleteAnswer"
-    assert len(fake.writes()) == MAX_RECONCILE_ROUNDS + 1
+    assert len(fake.writes()) == Bounds(wait=True, wait_timeout=0).max_resends + 1
     assert result["changed"] is False
 
 
@@ -236,3 +236,19 @@ def test_an_address_another_eni_took_is_named_once_the_listing_shows_it(fake):
     assert result["error"]["code"] == "InvalidIp.IpAssigned"
     assert "eni-other0001" in result["msg"]
     assert len(lookups) == 3
+
+
+def test_passes_against_someone_who_keeps_adding_addresses_end(fake):
+    original = fake.describe_network_interfaces
+    added = iter(A[10:])
+
+    def another_address_before_each_confirmation(**kwargs):
+        fake.eni["addresses"].append(next(added))
+        return original(**kwargs)
+
+    fake.describe_network_interfaces = another_address_before_each_confirmation
+    fake.eni["addresses"] = A[:4]
+    result = run(ipv6_addresses=[A[0]], purge_ipv6_addresses=True)
+    assert result["changed"] is True
+    assert len(fake.writes()) == Bounds(wait=True, wait_timeout=0).max_passes
+    assert len(result["ipv6_addresses"]) == 2, "what ECS listed last: the kept address and the newest one"

@@ -4,6 +4,7 @@
 
 import pytest
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import MAX_PAGES
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6_info
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
@@ -357,3 +358,24 @@ def test_bad_input_fails_before_any_call_naming_the_option_and_value(patched, ar
     assert option in result["msg"]
     assert value in result["msg"]
     assert fake.calls == []
+
+
+def test_paging_with_a_new_next_token_every_time_ends(patched):
+    pages = []
+
+    def endless_pages(**kwargs):
+        pages.append(1)
+        if len(pages) > MAX_PAGES + 5:
+            raise AssertionError("paging has no bound")
+        return {"NetworkInterfaceSets": {"NetworkInterfaceSet": []}, "NextToken": "token-%d" % len(pages)}
+
+    fake = FakeDescribe()
+    fake.describe_network_interfaces = endless_pages
+    use(patched, fake)
+    result = run_module(
+        ecs_eni_ipv6_info.main,
+        dict(region="cn-hangzhou", access_key_id="LTAIunit", access_key_secret="unit-secret-value"),
+    )
+    assert result["failed"] is True
+    assert result["error"]["code"] == "InvalidNextToken"
+    assert len(pages) == MAX_PAGES
