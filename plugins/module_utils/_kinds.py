@@ -127,7 +127,9 @@ class ItemKind:
     def in_described_eni(self, body):
         """The items of an ENI as DescribeNetworkInterfaceAttribute or DescribeNetworkInterfaces lists them."""
         entries = _field(body, self.describe_path)
-        return [self.canonical_from_ecs(entry[self.describe_field]) for entry in entries if entry.get(self.describe_field)]
+        return [
+            self.canonical_from_ecs(entry[self.describe_field]) for entry in entries if entry.get(self.describe_field)
+        ]
 
     def in_assign_answer(self, answer):
         """The items an AssignIpv6Addresses answer lists."""

@@ -225,9 +225,7 @@ class KindWork:
     def not_shown_by(self, on_eni):
         """The changes this task knows of that a read showing these items does not show yet."""
         return [item for item in self.released_by_task + self.released_by_others if item in on_eni] + [
-            item
-            for item in self.assigned_by_task + self.chosen_by_ecs + self.assigned_by_others
-            if item not in on_eni
+            item for item in self.assigned_by_task + self.chosen_by_ecs + self.assigned_by_others if item not in on_eni
         ]
 
 
@@ -257,9 +255,7 @@ class EniWriter:
     @property
     def knows_of_changes(self):
         """Whether this task changed anything, or learnt from a refusal what a lagging read may not show yet."""
-        return any(
-            work.changed or work.released_by_others or work.assigned_by_others for work in self.work.values()
-        )
+        return any(work.changed or work.released_by_others or work.assigned_by_others for work in self.work.values())
 
     def release(self, kind, items):
         """Release these items, which the ENI held at the last read; return those this task released."""

@@ -249,7 +249,15 @@ error:
   type: dict
   contains:
     code:
-      description: The ECS error code, or C(ConnectionFailed), C(ReadTimeout), C(ConnectionLost) for transport errors.
+      description:
+        - The error code ECS answered, for example C(InvalidEniId.NotFound) or C(Throttling.User).
+        - Or one of the collection's own codes, for failures that carry no ECS code (ECS never sends these):
+          C(ConnectionFailed), C(ConnectionLost), C(ReadTimeout), C(TlsHandshakeFailed), C(TlsCertificateInvalid),
+          C(HttpError<status>) (an HTTP error whose body is not an ECS answer), C(InvalidResponse),
+          C(CredentialsNotFound), C(ProfileNotFound), C(SdkError), C(WaitTimeout) (ECS did not show the change or
+          settle within O(wait_timeout)), C(IncompleteAnswer) (C(AssignIpv6Addresses) kept listing fewer items than
+          asked).
+        - The guide (docs/docsite/rst/guide.rst) says what to do about each.
       type: str
       sample: InvalidEniId.NotFound
     message:

@@ -185,7 +185,14 @@ error:
   type: dict
   contains:
     code:
-      description: The ECS error code, or C(ConnectionFailed), C(ReadTimeout), C(ConnectionLost) for transport errors.
+      description:
+        - The error code ECS answered, for example C(InvalidEniId.NotFound) or C(Throttling.User).
+        - Or one of the collection's own codes, for failures that carry no ECS code (ECS never sends these):
+          C(ConnectionFailed), C(ConnectionLost), C(ReadTimeout), C(TlsHandshakeFailed), C(TlsCertificateInvalid),
+          C(HttpError<status>) (an HTTP error whose body is not an ECS answer), C(InvalidResponse),
+          C(CredentialsNotFound), C(ProfileNotFound), C(SdkError), C(InvalidNextToken) (C(DescribeNetworkInterfaces)
+          paged in a loop).
+        - The guide (docs/docsite/rst/guide.rst) says what to do about each.
       type: str
       sample: InvalidRegionId.NotFound
     message:
@@ -204,7 +211,11 @@ error:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC, connect
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import EniFilter, check_network_interface_id, find_enis
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
+    EniFilter,
+    check_network_interface_id,
+    find_enis,
+)
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import (
     InputError,

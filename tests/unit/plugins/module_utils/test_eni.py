@@ -44,7 +44,6 @@ def test_eni_ids_without_a_newline_still_pass():
     assert check_network_interface_id("eni-" + "a" * 63) == "eni-" + "a" * 63
 
 
-
 def test_an_eni_as_a_result_has_lists_and_the_documented_keys():
     eni = Eni(ENI, status="InUse", ipv6_addresses=("2408::1",), tags={"env": "prod"})
     result = eni.as_result()

@@ -67,7 +67,6 @@ def test_canonical_list_drops_duplicates_keeping_order():
     assert canonical_list(values, canonical_ipv6_address, "ipv6_addresses") == ["2408::2", "2408::1"]
 
 
-
 def test_each_kind_reads_its_items_from_both_answer_shapes():
     described = {
         "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": "2408:4005:03A0:A100::5"}, {"Ipv6Address": ""}]},
