@@ -295,8 +295,8 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+def run(module):
+    """The task, for an AnsibleModule or for the stand-in that the action plugin gives it on the controller."""
     try:
         goal = Goal.from_params(module.params)
     except InputError as exc:
@@ -308,6 +308,10 @@ def main():
     if outcome.error:
         fail_with_error(module, outcome.error, **result)
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
 
 
 if __name__ == "__main__":

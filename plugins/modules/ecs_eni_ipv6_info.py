@@ -275,8 +275,8 @@ def wanted_filter(params):
     )
 
 
-def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+def run(module):
+    """The task, for an AnsibleModule or for the stand-in that the action plugin gives it on the controller."""
     try:
         eni_filter = wanted_filter(module.params)
     except InputError as exc:
@@ -287,6 +287,10 @@ def main():
     except EcsApiError as err:
         fail_with_error(module, err)
     module.exit_json(changed=False, network_interfaces=network_interfaces)
+
+
+def main():
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
 
 
 if __name__ == "__main__":
