@@ -297,6 +297,7 @@ class EcsClient(object):
         v_switch_id=None,
         vpc_id=None,
         status=None,
+        network_interface_type=None,
     ):
         """DescribeNetworkInterfaces, one page of at most 500: the answer's body as a dict.
 
@@ -315,6 +316,7 @@ class EcsClient(object):
             v_switch_id=v_switch_id,
             vpc_id=vpc_id,
             status=status,
+            type=network_interface_type,
             max_results=MAX_RESULTS_PER_PAGE,
             next_token=next_token or None,
         )

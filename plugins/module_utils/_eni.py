@@ -11,8 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Dict, Optional, Tuple
 
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import CollectionError
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import KINDS, InputError, shown
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import CollectionError, EcsApiError
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import ADDRESS, KINDS, InputError, shown
 
 READY_STATES = ("Available", "InUse")
 TRANSITIONAL_STATES = ("Attaching", "Detaching", "Creating", "Modifying")
@@ -21,12 +21,20 @@ MAX_IDS_PER_DESCRIBE = 100
 # 500 ENIs a page: far more pages than any region's ENIs fill, so only a server that pages without end reaches it.
 MAX_PAGES = 1000
 _ENI_ID_PATTERN = re.compile(r"^eni-[A-Za-z0-9][A-Za-z0-9_-]{0,62}\Z")
+_INSTANCE_ID_PATTERN = re.compile(r"^i-[A-Za-z0-9]{1,62}\Z")
 
 
 def check_network_interface_id(value, option="network_interface_id"):
     """Return the ENI id, or raise InputError when it cannot be one."""
     if not isinstance(value, str) or not _ENI_ID_PATTERN.match(value):
         raise InputError("%s %s is not an ENI id such as eni-bp1a2b3c4d5e6f7g8h9i." % (option, shown(value)))
+    return value
+
+
+def check_instance_id(value, option="instance_id"):
+    """Return the ECS instance id, or raise InputError when it cannot be one."""
+    if not isinstance(value, str) or not _INSTANCE_ID_PATTERN.match(value):
+        raise InputError("%s %s is not an ECS instance id such as i-bp67acfmxazb4ph3ab2c." % (option, shown(value)))
     return value
 
 
@@ -45,6 +53,8 @@ class Eni:
     primary_ip_address: Optional[str] = None
     ipv6_addresses: Tuple[str, ...] = ()
     ipv6_prefixes: Tuple[str, ...] = ()
+    # The address ECS marks Primary in Ipv6Set; None when it marks none.
+    primary_ipv6_address: Optional[str] = None
     tags: Dict[str, str] = field(default_factory=dict)
 
     @property
@@ -80,6 +90,14 @@ def eni_from_api(body):
         zone_id=body.get("ZoneId"),
         mac_address=body.get("MacAddress"),
         primary_ip_address=body.get("PrivateIpAddress"),
+        primary_ipv6_address=next(
+            (
+                ADDRESS.canonical_from_ecs(entry[ADDRESS.describe_field])
+                for entry in ADDRESS.entries_in_described_eni(body)
+                if entry.get("Primary") is True and entry.get(ADDRESS.describe_field)
+            ),
+            None,
+        ),
         tags=tags,
         **dict((kind.option, tuple(kind.in_described_eni(body))) for kind in KINDS)
     )
@@ -101,9 +119,35 @@ def list_eni(client, network_interface_id):
     return next((eni for eni in listed if eni.network_interface_id == network_interface_id), None)
 
 
-def enis_holding(client, addresses):
-    """The Enis that DescribeNetworkInterfaces lists as holding one of these IPv6 addresses (one API call)."""
-    return listed_enis(client.describe_network_interfaces(ipv6_addresses=addresses))
+def primary_eni_of(client, instance_id, region):
+    """The primary ENI of an ECS instance, from one DescribeNetworkInterfaces call filtered by instance and type.
+
+    The answer is checked, not trusted: exactly one ENI of type Primary attached to that instance, else
+    CollectionError PrimaryEniNotFound (none) or PrimaryEniAmbiguous (several), naming the instance and region.
+    """
+    where = "instance %s in region %s" % (instance_id, region)
+    try:
+        listed = listed_enis(
+            client.describe_network_interfaces(instance_id=instance_id, network_interface_type="Primary")
+        )
+    except EcsApiError as err:
+        if err.code not in ("InvalidEcsId.NotFound", "InvalidInstanceId.NotFound"):
+            raise
+        listed = []
+    primaries = [eni for eni in listed if eni.type == "Primary" and eni.instance_id == instance_id]
+    if not primaries:
+        raise CollectionError(
+            "PrimaryEniNotFound",
+            "ECS lists no primary ENI of %s: check instance_id and region (the instance must exist in that region)."
+            % where,
+        )
+    if len(primaries) > 1:
+        raise CollectionError(
+            "PrimaryEniAmbiguous",
+            "ECS lists %d primary ENIs of %s (%s): name the ENI with network_interface_id instead."
+            % (len(primaries), where, ", ".join(eni.network_interface_id for eni in primaries)),
+        )
+    return primaries[0]
 
 
 @dataclass(frozen=True)

@@ -124,9 +124,13 @@ class ItemKind:
     def assigned_count_key(self):
         return "assigned_" + self.count_option
 
+    def entries_in_described_eni(self, body):
+        """The entries (objects) of an ENI's DescribeNetworkInterfaceAttribute or DescribeNetworkInterfaces answer."""
+        return _field(body, self.describe_path)
+
     def in_described_eni(self, body):
         """The items of an ENI as DescribeNetworkInterfaceAttribute or DescribeNetworkInterfaces lists them."""
-        entries = _field(body, self.describe_path)
+        entries = self.entries_in_described_eni(body)
         return [
             self.canonical_from_ecs(entry[self.describe_field]) for entry in entries if entry.get(self.describe_field)
         ]

@@ -25,13 +25,21 @@ from typing import Callable, Dict, List, Optional, Tuple
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     TRANSITIONAL_STATES,
     Eni,
+    check_instance_id,
     check_network_interface_id,
     list_eni,
     listed_enis,
+    primary_eni_of,
     read_eni,
 )
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import STATE_CODES, CollectionError, EcsApiError
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import KINDS, InputError, ItemKind, canonical_list
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import (
+    ADDRESS,
+    KINDS,
+    InputError,
+    ItemKind,
+    canonical_list,
+)
 
 RELEASE_REFUSED_AS_DONE = "InvalidIp.IpUnassigned"
 ASSIGN_REFUSED_AS_DONE = "InvalidIp.IpAssigned"
@@ -49,16 +57,25 @@ class KindGoal:
 
 @dataclass(frozen=True)
 class Goal:
-    """What a task wants of one ENI: `state` present or absent, and a KindGoal per ItemKind."""
+    """What a task wants of one ENI: `state` present or absent, and a KindGoal per ItemKind.
 
-    network_interface_id: str
+    The ENI is named by network_interface_id, or else is the primary ENI of instance_id.
+    """
+
+    network_interface_id: Optional[str]
+    instance_id: Optional[str]
     state: str
     per_kind: Dict[ItemKind, KindGoal]
 
     @classmethod
     def from_params(cls, params):
         """The goal of ecs_eni_ipv6's options; InputError naming the option and value if they make no sense."""
-        check_network_interface_id(params["network_interface_id"])
+        if params.get("instance_id") is not None:
+            check_instance_id(params["instance_id"])
+        elif params["network_interface_id"] is not None:
+            check_network_interface_id(params["network_interface_id"])
+        else:
+            raise InputError("one of network_interface_id and instance_id is required; both are null.")
         if params["wait_timeout"] < 0:
             raise InputError("wait_timeout must be 0 or more seconds, not %d." % params["wait_timeout"])
         absent = params["state"] == "absent"
@@ -90,7 +107,7 @@ class Goal:
         given = [option for kind in KINDS for option in (kind.option, kind.count_option)]
         if not absent and all(params[option] is None for option in given):
             raise InputError("state 'present' needs at least one of %s." % ", ".join(given))
-        return cls(params["network_interface_id"], params["state"], per_kind)
+        return cls(params["network_interface_id"], params.get("instance_id"), params["state"], per_kind)
 
 
 @dataclass(frozen=True)
@@ -244,6 +261,7 @@ class EniWriter:
         self.network_interface_id = eni.network_interface_id
         self.bounds = bounds
         self.work = dict((kind, KindWork(on_eni=eni.items(kind))) for kind in KINDS)
+        self.primary_ipv6_address = eni.primary_ipv6_address
         # Assign calls carry a ClientToken so that ECS applies a retried call once. The token is unique to this run
         # (and to the call's intent): a token of an earlier run would make ECS answer that run's old result.
         self.run_id = uuid.uuid4().hex
@@ -300,10 +318,15 @@ class EniWriter:
                     # holds (for an assign, once ECS lists this ENI, not another, holding it).
                     if on_eni:
                         self._wait_until_held_here(kind, group, err)
+                    elif group[0] == self.primary_ipv6_address:
+                        self._wait_until_primary_gone(kind, group[0], err)
                     work.note(group, on_eni, by_task=group[0] in maybe_by_task)
                     groups.pop(0)
                     continue
-                resends = self._before_resend(err, refused_as_done, resends)
+                try:
+                    resends = self._before_resend(err, refused_as_done, resends)
+                except EcsApiError as final:
+                    raise self._naming_the_primary(final, group)
                 fresh = read_eni(self.client, self.network_interface_id).items(kind)
                 settled = [item for item in group if (item in fresh) == on_eni]
                 work.note([item for item in settled if item in maybe_by_task], on_eni, by_task=True)
@@ -346,6 +369,31 @@ class EniWriter:
             if here and all(item in here[0].items(kind) for item in items):
                 return
             self.bounds.pause(err.code, err.message)
+
+    def _wait_until_primary_gone(self, kind, address, err):
+        """After InvalidIp.IpUnassigned for the ENI's primary IPv6 address: return once ECS no longer lists it.
+
+        A read may lag behind someone else's release, or ECS may refuse to release a primary IPv6 address with this
+        code (it does for a primary IPv4 address): only later reads tell which.
+        """
+        while address in read_eni(self.client, self.network_interface_id).items(kind):
+            self.bounds.pause(
+                err.code,
+                "ECS answered %s for %s, yet still lists it as the ENI's primary IPv6 address: ECS may not release "
+                "a primary IPv6 address" % (err.code, address),
+            )
+
+    def _naming_the_primary(self, err, group):
+        """The error, naming the ENI's primary IPv6 address when the refused call would have released it."""
+        if self.primary_ipv6_address not in group:
+            return err
+        return EcsApiError(
+            err.code,
+            "%s (%s is the ENI's primary IPv6 address)" % (err.message.rstrip("."), self.primary_ipv6_address),
+            request_id=err.request_id,
+            http_status=err.http_status,
+            action=err.action,
+        )
 
     def assign_count(self, kind, count):
         """Have ECS choose and assign this many more items; return the ones it chose."""
@@ -437,6 +485,7 @@ class Outcome:
     def result(self, diff):
         """The module's result: what changed (or would), the ENI's items after, and the diff when asked for."""
         result = dict(changed=self.changed, network_interface_id=self.network_interface_id)
+        placeholders = dict((kind, []) for kind in KINDS)
         if self.predicted is not None:
             for kind, change in self.predicted.items():
                 result[kind.option] = [item for item in self.before.items(kind) if item not in change.release] + list(
@@ -445,16 +494,23 @@ class Outcome:
                 result[kind.released_key] = list(change.release)
                 result[kind.assigned_key] = list(change.assign)
                 result[kind.assigned_count_key] = change.ecs_chooses
+                placeholders[kind] = [
+                    "<new %s %d of %d, chosen by ECS>" % (kind.noun, number, change.ecs_chooses)
+                    for number in range(1, change.ecs_chooses + 1)
+                ]
         elif self.writer is not None:
             for kind, work in self.writer.work.items():
                 result[kind.option] = self.shown.items(kind) if self.shown else list(work.on_eni)
                 result[kind.released_key] = list(work.released_by_task)
                 result[kind.assigned_key] = work.assigned_by_task + work.chosen_by_ecs
                 result[kind.assigned_count_key] = len(work.chosen_by_ecs)
+        if self.before is not None:
+            primary = (self.shown or self.before).primary_ipv6_address
+            result["primary_ipv6_address"] = primary if primary in result.get(ADDRESS.option, [primary]) else None
         if diff and self.error is None and self.before is not None:
             result["diff"] = dict(
                 before=dict((kind.option, self.before.items(kind)) for kind in KINDS),
-                after=dict((kind.option, result[kind.option]) for kind in KINDS),
+                after=dict((kind.option, result[kind.option] + placeholders[kind]) for kind in KINDS),
             )
         return result
 
@@ -470,7 +526,12 @@ class Reconciler:
         """Return the Outcome; an ECS failure is in its error, with what the task did up to then."""
         outcome = Outcome(goal.network_interface_id)
         try:
-            outcome.before = eni = read_eni(self.client, goal.network_interface_id)
+            if goal.instance_id:
+                eni = primary_eni_of(self.client, goal.instance_id, self.client.region)
+                outcome.network_interface_id = eni.network_interface_id
+            else:
+                eni = read_eni(self.client, goal.network_interface_id)
+            outcome.before = eni
             changes = plan(goal, eni)
             if check_mode:
                 outcome.predicted = changes

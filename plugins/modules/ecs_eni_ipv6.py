@@ -30,9 +30,21 @@ options:
   network_interface_id:
     description:
       - The id of the ENI, for example V(eni-bp1a2b3c4d5e6f7g8h9i).
+      - Exactly one of O(network_interface_id) and O(instance_id) is required.
     type: str
-    required: true
     aliases: [eni_id]
+  instance_id:
+    description:
+      - The id of an ECS instance, for example V(i-bp67acfmxazb4ph3ab2c), to work on its primary ENI, where most
+        IPv6 addresses of an instance sit.
+      - The task finds the primary ENI with one C(DescribeNetworkInterfaces) call (filtered by instance and by type
+        V(Primary)), which is also the task's first read of the ENI. It fails before any write, naming the instance
+        and the region, when ECS lists no primary ENI of that instance in O(region) (C(PrimaryEniNotFound)) or more
+        than one (C(PrimaryEniAmbiguous)).
+      - RV(network_interface_id) returns the ENI it used.
+      - Exactly one of O(network_interface_id) and O(instance_id) is required.
+    type: str
+    version_added: 0.2.0
   state:
     description:
       - V(present) makes sure the ENI holds O(ipv6_addresses) and O(ipv6_prefixes), and at least
@@ -59,7 +71,8 @@ options:
       - A minimum, not an exact number. An ENI holding more keeps them unless O(purge_ipv6_addresses=true), and
         a longer O(ipv6_addresses) is not an error.
       - In check mode the addresses ECS would choose cannot be known; RV(assigned_ipv6_address_count) says how
-        many would be assigned.
+        many would be assigned, and with C(--diff) the after-state shows one placeholder line for each, such as
+        C(<new address 1 of 2, chosen by ECS>).
       - Between 1 and 50. ECS refuses more than the ENI's quota (10 for an unattached ENI, otherwise set by the
         instance type) with C(MaxEniIpv6IpsCountExceeded).
     type: int
@@ -183,10 +196,22 @@ EXAMPLES = r"""
 
 RETURN = r"""
 network_interface_id:
-  description: The id of the ENI.
+  description:
+    - The id of the ENI the task worked on; with O(instance_id), the instance's primary ENI.
+    - Null when the task failed before it found the ENI of O(instance_id).
   returned: always
   type: str
   sample: eni-bp1a2b3c4d5e6f7g8h9i
+primary_ipv6_address:
+  description:
+    - The address ECS marks as the ENI's primary IPv6 address (C(Ipv6Set[].Primary)) at the task's last read, if
+      the ENI still holds it after the task; null when none is marked.
+    - Whether ECS lets a primary IPv6 address be released is not documented. The task sends the release; when ECS
+      refuses it, the failure names the address as the ENI's primary one.
+  returned: once the task read the ENI
+  type: str
+  sample: 2408:4005:3a0:a100::1
+  version_added: 0.2.0
 ipv6_addresses:
   description:
     - The IPv6 addresses the ENI holds after the task, in RFC 5952 form, as ECS lists them once it shows the
@@ -281,7 +306,8 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import Inp
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._reconcile import Bounds, Goal, Reconciler
 
 ARGUMENT_SPEC = dict(
-    network_interface_id=dict(type="str", required=True, aliases=["eni_id"]),
+    network_interface_id=dict(type="str", aliases=["eni_id"]),
+    instance_id=dict(type="str"),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     ipv6_addresses=dict(type="list", elements="str"),
     ipv6_address_count=dict(type="int"),
@@ -293,6 +319,7 @@ ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="int", default=300),
     **CONNECTION_ARGUMENT_SPEC
 )
+ONE_ENI = [("network_interface_id", "instance_id")]
 
 
 def run(module):
@@ -311,7 +338,14 @@ def run(module):
 
 
 def main():
-    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
+    run(
+        AnsibleModule(
+            argument_spec=ARGUMENT_SPEC,
+            mutually_exclusive=ONE_ENI,
+            required_one_of=ONE_ENI,
+            supports_check_mode=True,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -165,6 +165,13 @@ network_interfaces:
       description: The primary private IPv4 address of the ENI.
       type: str
       sample: 172.16.0.10
+    primary_ipv6_address:
+      description:
+        - The IPv6 address ECS marks as the ENI's primary one (C(Ipv6Set[].Primary)), in RFC 5952 form; null when
+          it marks none.
+      type: str
+      sample: 2408:4005:3a0:a100::4
+      version_added: 0.2.0
     ipv6_addresses:
       description: The IPv6 addresses the ENI holds, in RFC 5952 form, in the order ECS listed them.
       type: list

@@ -79,14 +79,17 @@ class FakeEcs(object):
     lets one call through.
     """
 
-    def __init__(self, eni_id="eni-test0001", addresses=(), prefixes=(), status="InUse"):
+    def __init__(self, eni_id="eni-test0001", addresses=(), prefixes=(), status="InUse", eni_type="Secondary"):
+        self.region = "cn-hangzhou"
         self.eni = {
             "NetworkInterfaceId": eni_id,
             "Status": status,
-            "Type": "Secondary",
+            "Type": eni_type,
             "InstanceId": "i-test0001",
             "addresses": list(addresses),
             "prefixes": list(prefixes),
+            # The address ECS marks Primary in Ipv6Set, if any.
+            "primary": None,
         }
         self.calls = []
         self.faults = {}
@@ -138,7 +141,7 @@ class FakeEcs(object):
             "Status": eni["Status"],
             "Type": eni["Type"],
             "InstanceId": eni["InstanceId"],
-            "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": a} for a in eni["addresses"]]},
+            "Ipv6Sets": {"Ipv6Set": [{"Ipv6Address": a, "Primary": a == eni["primary"]} for a in eni["addresses"]]},
             "Ipv6PrefixSets": {"Ipv6PrefixSet": [{"Ipv6Prefix": p} for p in eni["prefixes"]]},
         }
 
@@ -151,13 +154,21 @@ class FakeEcs(object):
             self.on_read.pop(0)(self)
         return dict(self._answer_eni(self._stale_or_real()), RequestId="REQ-READ")
 
-    def describe_network_interfaces(self, network_interface_ids=None, ipv6_addresses=None, **filters):
+    def describe_network_interfaces(
+        self, network_interface_ids=None, ipv6_addresses=None, instance_id=None, network_interface_type=None
+    ):
         """The ENI (and, for an address filter, the other ENIs of `others` that hold one of the addresses)."""
-        self.calls.append(("DescribeNetworkInterfaces", list(network_interface_ids or ipv6_addresses or [])))
+        self.calls.append(
+            (
+                "DescribeNetworkInterfaces",
+                list(network_interface_ids or ipv6_addresses or [instance_id] * bool(instance_id)),
+            )
+        )
         self._fault("DescribeNetworkInterfaces", lambda: None)
         eni = self._stale_or_real()
         listed = []
-        if network_interface_ids is None or eni["NetworkInterfaceId"] in network_interface_ids:
+        matches = (instance_id in (None, eni["InstanceId"])) and (network_interface_type in (None, eni["Type"]))
+        if matches and (network_interface_ids is None or eni["NetworkInterfaceId"] in network_interface_ids):
             if ipv6_addresses is None or any(a in eni["addresses"] for a in ipv6_addresses):
                 listed.append(self._answer_eni(eni))
         for other_id, addresses in self.others.items():

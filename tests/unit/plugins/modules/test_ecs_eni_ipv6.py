@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The decisions of ecs_eni_ipv6 with state=absent, against a scripted client (no network)."""
 
+import copy
 import sys
 
 import pytest
@@ -275,3 +276,41 @@ def test_missing_sdk_fails_naming_the_packages_and_the_interpreter(monkeypatch):
     assert result["failed"] is True
     assert "alibabacloud-tea-openapi" in result["msg"] and "alibabacloud-ecs20140526" in result["msg"]
     assert sys.executable in result["msg"]
+
+
+def test_the_primary_ipv6_address_is_reported_while_the_eni_holds_it(fake):
+    fake.eni["primary"] = A[0]
+    assert run(ipv6_addresses=[A[1]])["primary_ipv6_address"] == A[0]
+    assert run(ipv6_addresses=[A[0]])["primary_ipv6_address"] is None, "ECS released it: the ENI no longer holds it"
+
+
+def test_a_refused_release_of_the_primary_address_names_it(fake):
+    fake.eni["primary"] = A[0]
+    fake.faults["UnassignIpv6Addresses"] = [(api_error("InvalidOperation.InvalidIpv6Primary"), False)]
+    result = run(ipv6_addresses=[A[0], A[1]])
+    assert result["failed"] is True
+    assert result["error"]["code"] == "InvalidOperation.InvalidIpv6Primary"
+    assert "%s is the ENI's primary IPv6 address" % A[0] in result["msg"]
+    assert fake.eni["addresses"] == A[:12]
+
+
+@pytest.mark.parametrize("wait, code", [(False, "InvalidIp.IpUnassigned"), (True, "WaitTimeout")])
+def test_a_primary_address_refused_as_not_assigned_while_ecs_still_lists_it_fails_naming_it(fake, wait, code):
+    fake.eni["primary"] = A[0]
+    fake.faults["UnassignIpv6Addresses"] = [(api_error("InvalidIp.IpUnassigned"), False)] * 100
+    result = run(ipv6_addresses=[A[0]], wait=wait, wait_timeout=5)
+    assert result["failed"] is True and result["changed"] is False
+    assert result["error"]["code"] == code
+    assert A[0] in result["msg"] and "primary IPv6 address" in result["msg"]
+    assert len(fake.reads()) < 12, "a bounded wait"
+
+
+def test_a_primary_address_someone_else_released_while_reads_lag_is_no_failure(fake):
+    fake.eni["primary"] = A[0]
+    fake.stale_view = copy.deepcopy(fake.eni)
+    fake.stale_left = 3
+    fake.eni["addresses"] = A[1:12]
+    result = run(ipv6_addresses=[A[0]])
+    assert result["changed"] is False and "failed" not in result
+    assert result["released_ipv6_addresses"] == []
+    assert result["ipv6_addresses"] == A[1:12]

@@ -25,6 +25,7 @@ ENI_KEYS = {
     "zone_id",
     "mac_address",
     "primary_ip_address",
+    "primary_ipv6_address",
     "ipv6_addresses",
     "ipv6_prefixes",
     "tags",
@@ -160,6 +161,14 @@ def test_each_eni_has_the_snake_case_keys_with_canonical_addresses(patched):
     assert eni["tags"] == {"env": "prod"}
     assert eni["vswitch_id"] == "vsw-a"
     assert eni["primary_ip_address"] == "172.16.0.1"
+    assert eni["primary_ipv6_address"] is None, "no Ipv6Set entry is marked Primary"
+
+
+def test_the_address_ecs_marks_primary_is_the_primary_ipv6_address(patched):
+    listed = api_eni(1, ["2408:4005:3a0:a100::5", "2408:4005:03A0:A100::6"])
+    listed["Ipv6Sets"]["Ipv6Set"][1]["Primary"] = True
+    use(patched, FakeDescribe([listed]))
+    assert run()["network_interfaces"][0]["primary_ipv6_address"] == "2408:4005:3a0:a100::6"
 
 
 def test_250_ids_are_asked_for_in_three_calls_of_at_most_100(patched):

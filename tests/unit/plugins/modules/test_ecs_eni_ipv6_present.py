@@ -162,3 +162,16 @@ def test_quota_exceeded_fails_with_an_actionable_message(fake):
     assert result["failed"] is True
     assert result["msg"].startswith("MaxEniIpv6IpsCountExceeded: ")
     assert "release some first" in result["msg"]
+
+
+def test_check_mode_diff_shows_a_placeholder_for_each_item_ecs_would_choose(fake):
+    result = run(check_mode=True, ipv6_address_count=5, ipv6_prefix_count=2)
+    assert result["changed"] is True
+    assert result["diff"]["after"]["ipv6_addresses"] == A[:3] + [
+        "<new address 1 of 2, chosen by ECS>",
+        "<new address 2 of 2, chosen by ECS>",
+    ]
+    assert result["diff"]["after"]["ipv6_prefixes"] == [P[0], "<new prefix 1 of 1, chosen by ECS>"]
+    assert result["ipv6_addresses"] == A[:3], "the result itself lists only real addresses"
+    real = run(ipv6_address_count=5, ipv6_prefix_count=2)
+    assert real["diff"]["after"]["ipv6_addresses"] == A[:3] + real["assigned_ipv6_addresses"]
