@@ -31,6 +31,7 @@ __all__ = [
     "exit_json",
     "fail_json",
     "patch_module_args",
+    "patch_runs",
     "run_module",
 ]
 
@@ -53,6 +54,16 @@ def fail_json(self, msg, **kwargs):
     kwargs["msg"] = msg
     kwargs["failed"] = True
     raise ModuleFail(remove_values(kwargs, self.no_log_values))
+
+
+def patch_runs(monkeypatch, module=None, client=None):
+    """Make AnsibleModule's exit_json and fail_json raise, sleeping free, and (when given) the module's connect()
+    return this client."""
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    if module is not None:
+        monkeypatch.setattr(module, "connect", lambda ansible_module: client)
 
 
 def run_module(main, params, check_mode=False, diff=True):

@@ -13,6 +13,7 @@ from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     api_error,
     exit_json,
     fail_json,
+    patch_runs,
     run_module,
 )
 
@@ -30,10 +31,7 @@ BASE_ARGS = dict(
 @pytest.fixture
 def fake(monkeypatch):
     ecs = FakeEcs(addresses=A[:12], prefixes=[PREFIX])
-    monkeypatch.setattr(ecs_eni_ipv6, "connect", lambda module: ecs)
-    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    patch_runs(monkeypatch, ecs_eni_ipv6, ecs)
     return ecs
 
 

@@ -3,14 +3,12 @@
 """The calls and answers of ecs_eni_ipv6_info, against a scripted DescribeNetworkInterfaces (no network)."""
 
 import pytest
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import MAX_PAGES
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6_info
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     api_error,
-    exit_json,
-    fail_json,
+    patch_runs,
     run_module,
 )
 
@@ -108,9 +106,7 @@ class FakeDescribe(object):
 
 @pytest.fixture
 def patched(monkeypatch):
-    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    patch_runs(monkeypatch)
     return monkeypatch
 
 

@@ -3,13 +3,11 @@
 """ecs_eni_ipv6 with instance_id: the instance's primary ENI, found by one checked DescribeNetworkInterfaces call."""
 
 import pytest
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     FakeEcs,
     api_error,
-    exit_json,
-    fail_json,
+    patch_runs,
     run_module,
 )
 
@@ -26,10 +24,7 @@ BASE_ARGS = dict(
 @pytest.fixture
 def fake(monkeypatch):
     ecs = FakeEcs(addresses=A[:4], eni_type="Primary")
-    monkeypatch.setattr(ecs_eni_ipv6, "connect", lambda module: ecs)
-    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    patch_runs(monkeypatch, ecs_eni_ipv6, ecs)
     return ecs
 
 

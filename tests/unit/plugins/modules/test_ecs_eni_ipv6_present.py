@@ -3,13 +3,11 @@
 """The decisions of ecs_eni_ipv6 with state=present, against a scripted client (no network)."""
 
 import pytest
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6
 from ansible_collections.alibabacloud.ecs.tests.unit.plugins.fakes import (
     FakeEcs,
     api_error,
-    exit_json,
-    fail_json,
+    patch_runs,
     run_module,
 )
 
@@ -27,10 +25,7 @@ BASE_ARGS = dict(
 @pytest.fixture
 def fake(monkeypatch):
     ecs = FakeEcs(addresses=A[:3], prefixes=[P[0]])
-    monkeypatch.setattr(ecs_eni_ipv6, "connect", lambda module: ecs)
-    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    patch_runs(monkeypatch, ecs_eni_ipv6, ecs)
     return ecs
 
 
