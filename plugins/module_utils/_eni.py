@@ -13,8 +13,9 @@ import re
 import time
 import uuid
 
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import MAX_ITEMS_PER_CALL
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import STATE_CODES, EcsApiError
+
+MAX_ITEMS_PER_CALL = 10
 
 READY_STATES = ("Available", "InUse")
 TRANSITIONAL_STATES = ("Attaching", "Detaching", "Creating", "Modifying")

@@ -269,7 +269,7 @@ error:
 from collections import namedtuple
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC, connect
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     READY_STATES,
     InputError,
@@ -282,6 +282,7 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     read_eni,
 )
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._sdk import connect
 
 # Larger than the IPv6 quota of any ENI (10 unattached; the largest instance types allow a few dozen), so a
 # count above it can only be a mistake.

@@ -203,11 +203,7 @@ error:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import (
-    CONNECTION_ARGUMENT_SPEC,
-    MAX_IDS_PER_DESCRIBE,
-    connect,
-)
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     InputError,
     canonical_ipv6_address,
@@ -216,6 +212,7 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     listed_enis,
 )
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import EcsApiError, fail_with_error
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._sdk import MAX_IDS_PER_DESCRIBE, connect
 
 MAX_TAGS = 20
 # 500 ENIs a page: far more pages than any region's ENIs fill, so only a server that pages without end reaches it.
