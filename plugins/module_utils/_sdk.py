@@ -136,6 +136,7 @@ MAX_IDS_PER_DESCRIBE = 100
 MAX_RESULTS_PER_PAGE = 500
 CLI_CONFIG_FILE = os.path.join("~", ".aliyun", "config.json")
 
+
 def _credentials_provider(params):
     """The credential for the SDK: None for the given keys, else a CLI profile's or the SDK's default chain's."""
     if params.get("access_key_id"):
@@ -383,7 +384,12 @@ def error_from_sdk(exc, action=None, endpoint=None):
         else:
             reason = _lower_first(os_error.strerror)
         return CollectionError("ConnectionFailed", "Could not connect to %s: %s." % (host_port, reason), action=action)
-    if first(requests.RequestException) or first(urllib3.exceptions.HTTPError) or first(HTTPException) or first(OSError):
+    if (
+        first(requests.RequestException)
+        or first(urllib3.exceptions.HTTPError)
+        or first(HTTPException)
+        or first(OSError)
+    ):
         if first(RemoteDisconnected):
             reason = "the other end closed it without an answer"
         else:
@@ -435,7 +441,8 @@ def _answered_error(exc, action):
     if not code:
         return CollectionError(
             "HttpError%d" % status,
-            "The endpoint answered HTTP %d with JSON that has no ECS error code: %s" % (status, _shorten(_json_text(data))),
+            "The endpoint answered HTTP %d with JSON that has no ECS error code: %s"
+            % (status, _shorten(_json_text(data))),
             http_status=status,
             action=action,
         )

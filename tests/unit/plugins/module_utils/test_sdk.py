@@ -602,9 +602,7 @@ def test_transport_failures_name_the_endpoint_in_plain_words(exc, code, words):
 
 
 def test_the_endpoint_option_names_the_endpoint_when_the_request_does_not():
-    exc = UnretryableException(
-        RetryPolicyContext(retries_attempted=1, exception=RetryError("connection broke"))
-    )
+    exc = UnretryableException(RetryPolicyContext(retries_attempted=1, exception=RetryError("connection broke")))
     exc.inner_exception.__context__ = ConnectionResetError(104, "Connection reset by peer")
     err = error_from_sdk(exc, "DescribeNetworkInterfaces", "http://127.0.0.1:8080")
     assert err.code == "ConnectionLost"

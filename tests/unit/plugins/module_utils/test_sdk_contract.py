@@ -335,7 +335,10 @@ def test_json_without_an_ecs_code_names_the_status(source, request):
         client = emulated()
     err = failure_of(client.describe_network_interface, ENI)
     assert (err.code, err.http_status, err.attempts) == ("HttpError403", 403, 1)
-    assert err.message == 'The endpoint answered HTTP 403 with JSON that has no ECS error code: {"error":"blocked by policy"}'
+    assert (
+        err.message
+        == 'The endpoint answered HTTP 403 with JSON that has no ECS error code: {"error":"blocked by policy"}'
+    )
     assert "check endpoint" in err.describe()
 
 
@@ -378,7 +381,12 @@ def test_throttling_is_retried_after_the_servers_wait(emulated):
     )
     clock = Clock()
     err = failure_of(emulated(clock=clock).unassign_ipv6, ENI, addresses=["2408::1"])
-    assert (err.code, err.retry_after, err.attempts, err.retries_exhausted) == ("Throttling.User", 1.5, MAX_ATTEMPTS, True)
+    assert (err.code, err.retry_after, err.attempts, err.retries_exhausted) == (
+        "Throttling.User",
+        1.5,
+        MAX_ATTEMPTS,
+        True,
+    )
     assert clock.slept == 1.5 * (MAX_ATTEMPTS - 1)
 
 
