@@ -322,17 +322,20 @@ def test_a_client_error_page_is_not_retried_and_says_to_check_the_endpoint(serve
     assert "check endpoint" in err.describe()
 
 
-@pytest.mark.parametrize("source", ["server", "emulated"])
-def test_json_without_an_ecs_code_names_the_status(source, request):
-    body = '{"error": "blocked by policy"}'
+def client_answering(source, request, status, content_type, body):
+    """A client whose endpoint answers (status, content_type, body): the emulator's raw fault, or `server`."""
     if source == "server":
         server = request.getfixturevalue("server")
-        server.answer = (403, "application/json", body.encode())
-        client = client_for("http://127.0.0.1:%d" % server.server_address[1])
-    else:
-        emulated = request.getfixturevalue("emulated")
-        emulated.control.add_fault(action="*", kind="raw", status=403, body=body, content_type="application/json")
-        client = emulated()
+        server.answer = (status, content_type, body.encode())
+        return client_for("http://127.0.0.1:%d" % server.server_address[1])
+    emulated = request.getfixturevalue("emulated")
+    emulated.control.add_fault(action="*", kind="raw", status=status, body=body, content_type=content_type)
+    return emulated()
+
+
+@pytest.mark.parametrize("source", ["server", "emulated"])
+def test_json_without_an_ecs_code_names_the_status(source, request):
+    client = client_answering(source, request, 403, "application/json", '{"error": "blocked by policy"}')
     err = failure_of(client.describe_network_interface, ENI)
     assert (err.code, err.http_status, err.attempts) == ("HttpError403", 403, 1)
     assert (
@@ -344,15 +347,9 @@ def test_json_without_an_ecs_code_names_the_status(source, request):
 
 @pytest.mark.parametrize("source", ["server", "emulated"])
 def test_a_success_status_with_a_body_that_is_not_json_is_an_unknown_outcome(source, request):
-    body = "<html><body>Welcome to the captive portal</body></html>"
-    if source == "server":
-        server = request.getfixturevalue("server")
-        server.answer = (200, "text/html", body.encode())
-        client = client_for("http://127.0.0.1:%d" % server.server_address[1])
-    else:
-        emulated = request.getfixturevalue("emulated")
-        emulated.control.add_fault(action="*", kind="raw", status=200, body=body, content_type="text/html")
-        client = emulated()
+    client = client_answering(
+        source, request, 200, "text/html", "<html><body>Welcome to the captive portal</body></html>"
+    )
     err = failure_of(client.unassign_ipv6, ENI, addresses=["2408::1"])
     assert (err.code, err.http_status, err.ambiguous, err.attempts) == ("InvalidResponse", 200, True, 1)
     assert "HTTP 200 with a body that is not JSON" in err.message and "captive portal" in err.message
