@@ -250,19 +250,9 @@ class CollectionError(EcsApiError):
     the task needs: WaitTimeout, IncompleteAnswer, InvalidNextToken.
     """
 
-    CODES = (
-        "ConnectionFailed",
-        "ConnectionLost",
-        "ReadTimeout",
-        "TlsHandshakeFailed",
-        "TlsCertificateInvalid",
-        "InvalidResponse",
-        "CredentialsNotFound",
-        "ProfileNotFound",
-        "SdkError",
-        "WaitTimeout",
-        "IncompleteAnswer",
-        "InvalidNextToken",
+    CODES = tuple(
+        "ConnectionFailed ConnectionLost ReadTimeout TlsHandshakeFailed TlsCertificateInvalid InvalidResponse "
+        "CredentialsNotFound ProfileNotFound SdkError WaitTimeout IncompleteAnswer InvalidNextToken".split()
     )
 
     def __init__(self, code, message, **details):

@@ -22,7 +22,7 @@ import ssl
 import sys
 import traceback
 from collections import namedtuple
-from http.client import HTTPException, RemoteDisconnected
+from http.client import RemoteDisconnected
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
@@ -347,8 +347,8 @@ def error_from_sdk(exc, action=None, endpoint=None):
         return _answered_error(exc, action)
     chain = _cause_chain(exc)
 
-    def first(cls):
-        return next((link for link in chain if isinstance(link, cls)), None)
+    def first(classes):
+        return next((link for link in chain if isinstance(link, classes)), None)
 
     if first(CredentialException) or getattr(exc, "code", None) == "InvalidCredentials":
         return CollectionError("CredentialsNotFound", _credential_sentences(first(CredentialException) or exc))
@@ -356,25 +356,16 @@ def error_from_sdk(exc, action=None, endpoint=None):
         return _not_json_error(exc, first(json.JSONDecodeError).doc, action)
     where = _failed_endpoint(first(requests.RequestException), endpoint)
     host_port = where.split("://", 1)[-1]
-    cert_error = first(ssl.SSLCertVerificationError)
-    if cert_error:
-        reason = "%s: %s" % (cert_error.reason, cert_error.verify_message)
-        return CollectionError(
-            "TlsCertificateInvalid", "The TLS certificate of %s was refused (%s)." % (where, reason), action=action
-        )
-    if first(urllib3.exceptions.SSLError):
-        reason = getattr(first(ssl.SSLError), "reason", None) or type(first(urllib3.exceptions.SSLError)).__name__
-        return CollectionError(
-            "TlsHandshakeFailed",
-            "The TLS handshake with %s failed (%s): it does not answer HTTPS there." % (where, reason),
-            action=action,
-        )
-    if first(urllib3.exceptions.ReadTimeoutError):
-        return CollectionError(
-            "ReadTimeout", "%s did not answer within %s s." % (host_port, READ_TIMEOUT_MS / 1000.0), action=action
-        )
     os_error = next((link for link in chain if isinstance(link, OSError) and link.strerror), None)
-    if first(urllib3.exceptions.ConnectTimeoutError):
+    if first(ssl.SSLCertVerificationError):
+        reason = "%s: %s" % (first(ssl.SSLError).reason, first(ssl.SSLError).verify_message)
+        code, message = "TlsCertificateInvalid", "The TLS certificate of %s was refused (%s)." % (where, reason)
+    elif first(urllib3.exceptions.SSLError):
+        code, reason = "TlsHandshakeFailed", getattr(first(ssl.SSLError), "reason", None) or "not TLS"
+        message = "The TLS handshake with %s failed (%s): it does not answer HTTPS there." % (where, reason)
+    elif first(urllib3.exceptions.ReadTimeoutError):
+        code, message = "ReadTimeout", "%s did not answer within %s s." % (host_port, READ_TIMEOUT_MS / 1000.0)
+    elif first(urllib3.exceptions.ConnectTimeoutError):
         if first(ConnectionRefusedError):
             reason = "connection refused (nothing listens there)"
         elif first(socket.gaierror):
@@ -383,27 +374,19 @@ def error_from_sdk(exc, action=None, endpoint=None):
             reason = "no connection within %s s" % (CONNECT_TIMEOUT_MS / 1000.0)
         else:
             reason = _lower_first(os_error.strerror)
-        return CollectionError("ConnectionFailed", "Could not connect to %s: %s." % (host_port, reason), action=action)
-    if (
-        first(requests.RequestException)
-        or first(urllib3.exceptions.HTTPError)
-        or first(HTTPException)
-        or first(OSError)
-    ):
+        code, message = "ConnectionFailed", "Could not connect to %s: %s." % (host_port, reason)
+    elif first((requests.RequestException, urllib3.exceptions.HTTPError, OSError)):
         if first(RemoteDisconnected):
             reason = "the other end closed it without an answer"
         else:
             reason = _lower_first(os_error.strerror) if os_error else type(chain[-1]).__name__
         if where.startswith("http://"):
             reason += "; if that port serves HTTPS, use https:// in endpoint"
-        return CollectionError(
-            "ConnectionLost",
-            "The connection to %s broke before an answer came (%s)." % (host_port, reason),
-            action=action,
-        )
-    raised = exc.inner_exception if isinstance(exc, UnretryableException) else exc
-    text = str(getattr(raised, "message", None) or raised)
-    return CollectionError("SdkError", "%s: %s" % (type(raised).__name__, text), action=action)
+        code, message = "ConnectionLost", "The connection to %s broke before an answer came (%s)." % (host_port, reason)
+    else:
+        raised = exc.inner_exception if isinstance(exc, UnretryableException) else exc
+        code, message = "SdkError", "%s: %s" % (type(raised).__name__, getattr(raised, "message", None) or raised)
+    return CollectionError(code, message, action=action)
 
 
 def _cause_chain(exc):
@@ -422,10 +405,8 @@ def _failed_endpoint(request_error, endpoint):
     if not url:
         return endpoint or "the endpoint"
     parts = urlsplit(url)
-    netloc = parts.netloc.rpartition("@")[2]
-    if parts.port is None:
-        netloc += ":%d" % (443 if parts.scheme == "https" else 80)
-    return "%s://%s" % (parts.scheme, netloc)
+    default_port = "" if parts.port else ":%d" % (443 if parts.scheme == "https" else 80)
+    return "%s://%s%s" % (parts.scheme, parts.netloc, default_port)
 
 
 def _lower_first(text):
@@ -442,7 +423,7 @@ def _answered_error(exc, action):
         return CollectionError(
             "HttpError%d" % status,
             "The endpoint answered HTTP %d with JSON that has no ECS error code: %s"
-            % (status, _shorten(_json_text(data))),
+            % (status, _shorten(json.dumps(data, sort_keys=True, separators=(",", ":")))),
             http_status=status,
             action=action,
         )
@@ -479,13 +460,6 @@ def _excerpt(body):
     return "a body that is not JSON: %r" % text if text else "an empty body"
 
 
-def _json_text(data):
-    try:
-        return json.dumps(data, sort_keys=True, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return str(data)
-
-
 _PROVIDER_NAMES = {
     "EnvironmentVariableCredentialsProvider": "Environment variables",
     "OIDCRoleArnCredentialsProvider": "OIDC",
@@ -519,7 +493,6 @@ def _sentence(text):
 _CREDENTIAL_CHAIN_PREFIX = "unable to load credentials from any of the providers in the chain:"
 
 
-# What _what_the_sdk_tells_only_in_text_or_frames read; each field None when there was nothing to read.
 ToldInTextOrFrames = namedtuple("ToldInTextOrFrames", "status credential_text credential_reasons")
 
 
