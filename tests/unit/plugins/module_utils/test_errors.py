@@ -74,8 +74,7 @@ def test_the_collections_own_codes_are_collection_errors_with_a_hint(code):
 
 @pytest.mark.parametrize("code", ["InvalidEniId.NotFound", "Throttling", "HttpErrorX", "HttpError5000"])
 def test_codes_that_ecs_sends_are_not_collection_errors(code):
-    with pytest.raises(ValueError):
-        CollectionError(code, "m")
+    pytest.raises(ValueError, CollectionError, code, "m")
 
 
 def test_the_policy_marks_no_error_before_it_is_retried():
