@@ -263,6 +263,7 @@ def test_a_read_timeout_names_the_wait_and_is_retried_for_reads_only(emulated, m
         (503, "", b"", "HttpError503", "HTTP 503 with an empty body"),
         (504, "application/json", b"", "HttpError504", "HTTP 504 with an empty body"),
     ],
+    ids=["html-502", "empty-503", "empty-json-504"],
 )
 def test_a_server_error_that_is_not_json_names_its_status_and_is_retried_for_reads(
     emulated, status, content_type, body, code, words
@@ -289,6 +290,7 @@ def test_a_server_error_that_is_not_json_names_its_status_and_is_retried_for_rea
         (502, "text/plain", b"", "HttpError502"),
         (504, "application/json", b"", "HttpError504"),
     ],
+    ids=["html-502", "html-503", "empty-502", "empty-json-504"],
 )
 def test_a_plain_http_server_error_that_is_not_json_names_its_status(server, status, content_type, body, code):
     server.answer = (status, content_type, body)
