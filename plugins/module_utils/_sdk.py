@@ -493,7 +493,7 @@ def _sentence(text):
 _CREDENTIAL_CHAIN_PREFIX = "unable to load credentials from any of the providers in the chain:"
 
 
-ToldInTextOrFrames = namedtuple("ToldInTextOrFrames", "status credential_text credential_reasons")
+_ToldInTextOrFrames = namedtuple("_ToldInTextOrFrames", "status credential_text credential_reasons")
 
 
 def _what_the_sdk_tells_only_in_text_or_frames(exc):
@@ -511,7 +511,7 @@ def _what_the_sdk_tells_only_in_text_or_frames(exc):
     while trace is not None:
         answer = next((value for value in trace.tb_frame.f_locals.values() if isinstance(value, DaraResponse)), None)
         if answer is not None and isinstance(answer.status_code, int):
-            return ToldInTextOrFrames(answer.status_code, None, None)
+            return _ToldInTextOrFrames(answer.status_code, None, None)
         trace = trace.tb_next
     text = re.sub(r"\$(?=[/~\\]|[A-Za-z]:)", "", str(getattr(exc, "message", None) or exc))
     reasons = None
@@ -522,4 +522,4 @@ def _what_the_sdk_tells_only_in_text_or_frames(exc):
             listed = None
         if isinstance(listed, list) and all(isinstance(reason, str) for reason in listed):
             reasons = [reason.partition(": ")[::2] if ": " in reason else (None, reason) for reason in listed]
-    return ToldInTextOrFrames(None, text, reasons)
+    return _ToldInTextOrFrames(None, text, reasons)
