@@ -56,7 +56,7 @@ IMPORT_SCRIPT = r"""
 import time
 started = time.perf_counter()
 import ansible_collections.alibabacloud.ecs.plugins.modules.ecs_eni_ipv6 as module
-from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
+from ansible_collections.alibabacloud.ecs.plugins.module_utils import _sdk
 print(time.perf_counter() - started)
 """
 IMPORTTIME_SCRIPT = "import ansible_collections.alibabacloud.ecs.plugins.modules.ecs_eni_ipv6"

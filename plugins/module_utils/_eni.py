@@ -138,13 +138,12 @@ def primary_eni_of(client, instance_id, region):
     if not primaries:
         raise CollectionError(
             "PrimaryEniNotFound",
-            "ECS lists no primary ENI of %s: check instance_id and region (the instance must exist in that region)."
-            % where,
+            "ECS lists no primary ENI of %s." % where,
         )
     if len(primaries) > 1:
         raise CollectionError(
             "PrimaryEniAmbiguous",
-            "ECS lists %d primary ENIs of %s (%s): name the ENI with network_interface_id instead."
+            "ECS lists %d primary ENIs of %s: %s."
             % (len(primaries), where, ", ".join(eni.network_interface_id for eni in primaries)),
         )
     return primaries[0]

@@ -2,13 +2,13 @@
 # Copyright: alibabacloud.ecs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Errors of the ECS API as one exception, with a sentence a user can act on.
+"""Errors of the ECS API, and the collection's own, as one exception with a sentence a user can act on.
+
+Nothing here imports the SDK: _sdk.py turns what the SDK raises into these exceptions.
 
 Private to the alibabacloud.ecs collection: not a public API, may change without notice.
 """
 
-import ast
-import json
 import re
 
 # Codes whose request ECS refused without applying it: sending it again is always safe.
@@ -120,8 +120,8 @@ HINTS = {
     "UnknownError": _TRANSIENT_HINT,
     "ConnectionFailed": "Could not connect to the ECS endpoint: check endpoint, region, network and proxy settings.",
     "TlsHandshakeFailed": (
-        "The endpoint does not speak HTTPS on that port: check http:// versus https:// in endpoint (a host name "
-        "without a scheme means https://)."
+        "The endpoint does not speak HTTPS on that port: if it serves plain HTTP, write http:// in endpoint "
+        "(check http:// versus https://; an endpoint without a scheme means https://)."
     ),
     "TlsCertificateInvalid": (
         "The endpoint's TLS certificate was refused: check that endpoint names the host the certificate is for, "
@@ -133,11 +133,14 @@ HINTS = {
     ),
     "ReadTimeout": "The ECS endpoint did not answer in time: retry later.",
     "ConnectionLost": "The connection to the ECS endpoint broke before an answer came: retry later.",
+    "SdkError": "The SDK failed in a way this collection does not know: please report it as a bug, with this message.",
     "InvalidNextToken": "ECS paged the ENI list in a loop: retry later, and report it if it persists.",
     "IncompleteAnswer": (
         "ECS kept answering AssignIpv6Addresses with fewer items than asked: run the task again, which counts what "
         "the ENI holds first; report it if it persists."
     ),
+    "PrimaryEniNotFound": "Check instance_id and region: the instance must exist in that region.",
+    "PrimaryEniAmbiguous": "Name the ENI with network_interface_id instead of instance_id.",
     "WaitTimeout": (
         "Raise wait_timeout if ECS is slow to settle or to show the change, or run the task again later; what the "
         "task changed before it gave up is in the result."
@@ -158,9 +161,6 @@ for _code in THROTTLING_CODES:
 # The RAM codes as ECS spells them, misspellings included (the API reference lists Forbedden.NotSupportRAM and
 # Forbbiden.SubUser).
 _RAM_CODE_PREFIXES = ("Forbidden", "Forbedden", "Forbbiden", "NoPermission")
-_HTTP_ERROR_CODE = re.compile(r"^HttpError\d{3}\Z")
-_SERVER_MESSAGE_PREFIX = re.compile(r"^code: \d+, ")
-_SERVER_MESSAGE_SUFFIX = re.compile(r" request id: \S*$")
 # Error text from the SDK's credential chain can quote a line of a credentials file (configparser does) or a
 # credential assignment: such text never reaches the user as it is.
 _QUOTED_FILE_LINE = re.compile(r"""(\[line\s*\d+\]:\s*)(['"])(?:\\.|(?!\2).)*\2""")
@@ -212,7 +212,7 @@ class EcsApiError(Exception):
             return _STS_EXPIRED_HINT
         if self.code in HINTS:
             return HINTS[self.code]
-        if _HTTP_ERROR_CODE.match(self.code):
+        if self.code.startswith("HttpError"):
             return _HTTP_SERVER_ERROR_HINT if self.http_status and self.http_status >= 500 else _HTTP_ERROR_HINT
         if self.code.startswith(_RAM_CODE_PREFIXES):
             return _RAM_HINT
@@ -242,234 +242,28 @@ class EcsApiError(Exception):
         return text
 
 
-_POOL_ORIGIN = re.compile(r"(HTTPS?)ConnectionPool\(host=\\?'([^'\\]*)\\?', port=(\d+)\)")
-_ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\"\\)]+)|[A-Za-z]+Error\(-?\d+, '([^']+)'\)")
-_SSL_REASON = re.compile(r"\[SSL(?:: [A-Z0-9_]+)?\] [^'\"\\(]*[^'\"\\( ]")
-_TIMEOUT_SECONDS = re.compile(r"(read|connect) timeout=([0-9.]+)")
-# TLS alerts that mean the other end does not speak TLS at all: most often http versus https.
-_NOT_TLS_MARKERS = (
-    "WRONG_VERSION_NUMBER",
-    "RECORD_LAYER_FAILURE",
-    "HTTP_REQUEST",
-    "UNKNOWN_PROTOCOL",
-    "PACKET_LENGTH_TOO_LONG",
-    "wrong version number",
-    "record layer failure",
-)
-_CERTIFICATE_MARKERS = ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed", "doesn't match", "Hostname mismatch")
-_CHAIN_PREFIX = "unable to load credentials from any of the providers in the chain:"
-_PROVIDER_NAMES = {
-    "EnvironmentVariableCredentialsProvider": "Environment variables",
-    "OIDCRoleArnCredentialsProvider": "OIDC",
-    "CLIProfileCredentialsProvider": "Alibaba Cloud CLI profile",
-    "ProfileCredentialsProvider": "Credentials file",
-    "EcsRamRoleCredentialsProvider": "ECS RAM role",
-    "URLCredentialsProvider": "Credentials URI",
-}
+class CollectionError(EcsApiError):
+    """A failure that this collection names itself: ECS never sends these codes.
 
-
-def _sentence(text):
-    text = re.sub(r"\$(?=[/~\\]|[A-Za-z]:)", "", text.strip())
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def credential_chain_message(text):
-    """The SDK credential chain's failure as sentences: one per provider it tried, without its list syntax."""
-    if not text.startswith(_CHAIN_PREFIX):
-        return _sentence(text)
-    try:
-        reasons = ast.literal_eval(text[len(_CHAIN_PREFIX) :].strip())
-    except (ValueError, SyntaxError):
-        reasons = None
-    if not isinstance(reasons, list) or not all(isinstance(reason, str) for reason in reasons):
-        return _sentence(text)
-    sentences = ["No credentials were found in the SDK's default credential chain."]
-    for reason in reasons:
-        provider, separator, detail = reason.partition(": ")
-        if separator and provider in _PROVIDER_NAMES:
-            sentences.append("%s: %s" % (_PROVIDER_NAMES[provider], _sentence(detail)))
-        else:
-            sentences.append(_sentence(reason))
-    return " ".join(sentences)
-
-
-def _errno_reason(match):
-    return (match.group(1) or match.group(2)).strip()
-
-
-def _transport_error(text, action, endpoint=None):
-    """The EcsApiError for a request that got no HTTP answer, naming the endpoint and the cause in plain words."""
-    origin = _POOL_ORIGIN.search(text)
-    where = endpoint or "the endpoint"
-    if origin:
-        scheme, host, port = origin.groups()
-        where = "%s://%s:%s" % (scheme.lower(), host, port)
-    plain_http = where.startswith("http://")
-    ssl_reason = _SSL_REASON.search(text)
-    if ssl_reason and any(marker in text for marker in _NOT_TLS_MARKERS):
-        return EcsApiError(
-            "TlsHandshakeFailed",
-            "The TLS handshake with %s failed (%s): it does not answer HTTPS there." % (where, ssl_reason.group(0)),
-            action=action,
-        )
-    if ssl_reason and any(marker in text for marker in _CERTIFICATE_MARKERS):
-        return EcsApiError(
-            "TlsCertificateInvalid",
-            "The TLS certificate of %s was refused (%s)." % (where, ssl_reason.group(0)),
-            action=action,
-        )
-    where = where.split("://", 1)[-1]
-    lowered = text.lower()
-    timeout = _TIMEOUT_SECONDS.search(text)
-    if "read timed out" in lowered or "readtimeout" in lowered:
-        waited = " within %s s" % timeout.group(2) if timeout and timeout.group(1) == "read" else ""
-        return EcsApiError("ReadTimeout", "%s did not answer%s." % (where, waited), action=action)
-    errno_reason = _ERRNO_REASON.search(text)
-    if "connection refused" in lowered:
-        message = "Could not connect to %s: connection refused (nothing listens there)." % where
-    elif "failed to resolve" in lowered or "nameresolutionerror" in lowered:
-        reason = _errno_reason(errno_reason) if errno_reason else "name resolution failed"
-        message = "Could not connect to %s: its host name does not resolve (%s)." % (where, reason)
-    elif "connecttimeout" in lowered or "connect timeout" in lowered:
-        waited = " within %s s" % timeout.group(2) if timeout and timeout.group(1) == "connect" else ""
-        message = "Could not connect to %s: no connection%s." % (where, waited)
-    elif "failed to establish a new connection" in lowered:
-        reason = _errno_reason(errno_reason) if errno_reason else "unknown reason"
-        message = "Could not connect to %s: %s." % (where, reason[:1].lower() + reason[1:])
-    else:
-        if errno_reason:
-            reason = _errno_reason(errno_reason)
-            reason = reason[:1].lower() + reason[1:]
-        elif "remotedisconnected" in lowered or "without response" in lowered:
-            reason = "the other end closed it without an answer"
-        else:
-            reason = text
-        if plain_http:
-            reason += "; if that port serves HTTPS, use https:// in endpoint"
-        return EcsApiError(
-            "ConnectionLost", "The connection to %s broke before an answer came (%s)." % (where, reason), action=action
-        )
-    return EcsApiError("ConnectionFailed", message, action=action)
-
-
-def _http_answer(exc):
-    """The HTTP answer (status and body) that the SDK was reading when it raised exc, or None.
-
-    The SDK raises a bare parse error, without the status, for an answer whose body is not JSON (a proxy's HTML
-    error page, an empty body). The answer is still a local of the SDK frame that read it: it is found in the
-    exception's traceback by its shape (an int status_code and a headers dict), not by a variable name.
+    No HTTP answer came: ConnectionFailed (nothing was sent), ConnectionLost, ReadTimeout, TlsHandshakeFailed,
+    TlsCertificateInvalid. An answer that is not ECS's: HttpError<status> (an error status without an ECS code, such
+    as a proxy's page), InvalidResponse (a body that is not JSON). No credentials: CredentialsNotFound,
+    ProfileNotFound. SdkError: the SDK raised something this collection does not know. ECS answered, but not what
+    the task needs: WaitTimeout, IncompleteAnswer, InvalidNextToken, PrimaryEniNotFound, PrimaryEniAmbiguous.
     """
-    trace = getattr(exc, "__traceback__", None)
-    while trace is not None:
-        for value in list(trace.tb_frame.f_locals.values()):
-            status = getattr(value, "status_code", None)
-            if isinstance(status, int) and 100 <= status <= 599 and isinstance(getattr(value, "headers", None), dict):
-                return status, getattr(value, "body", None)
-        trace = trace.tb_next
-    return None
 
-
-def _shorten(text, length=120):
-    text = " ".join(text.split())
-    return text[: length - 3] + "..." if len(text) > length else text
-
-
-def _excerpt(body):
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    text = _shorten(str(body or ""))
-    return "a body that is not JSON: %r" % text if text else "an empty body"
-
-
-def _invalid_answer_error(exc, action):
-    answer = _http_answer(exc)
-    if answer is None:
-        text = str(getattr(exc, "message", None) or exc)
-        return EcsApiError("InvalidResponse", "The endpoint's answer is not JSON (%s)." % text[:200], action=action)
-    status, body = answer
-    code = "HttpError%d" % status if status >= 400 else "InvalidResponse"
-    return EcsApiError(
-        code, "The endpoint answered HTTP %d with %s." % (status, _excerpt(body)), http_status=status, action=action
+    CODES = tuple(
+        "ConnectionFailed ConnectionLost ReadTimeout TlsHandshakeFailed TlsCertificateInvalid InvalidResponse "
+        "CredentialsNotFound ProfileNotFound SdkError WaitTimeout IncompleteAnswer InvalidNextToken PrimaryEniNotFound "
+        "PrimaryEniAmbiguous".split()
     )
 
-
-def error_from_sdk(exc, action=None, endpoint=None):
-    """Turn whatever the SDK raised for one call into an EcsApiError.
-
-    The SDK raises ClientException/ServerException/ThrottlingException for answers with an error status and a
-    JSON body, and an UnretryableException wrapping the cause for transport, parse and credential failures; both
-    are read by their attributes so that this module does not import the SDK. Codes for failures without an ECS
-    code: ConnectionFailed, ConnectionLost, ReadTimeout, TlsHandshakeFailed, TlsCertificateInvalid, HttpError<status>
-    (an error status whose body is not ECS's JSON), InvalidResponse (a body that is not JSON), CredentialsNotFound;
-    SdkError for anything else. endpoint, as the user gave it, names the endpoint when the SDK's text does not.
-    """
-    inner = getattr(exc, "inner_exception", None)
-    if inner is not None and exc is not inner:
-        return error_from_sdk(inner, action, endpoint)
-
-    code = getattr(exc, "code", None)
-    status = getattr(exc, "status_code", None)
-    data = getattr(exc, "data", None)
-    if status is not None:
-        message = None
-        request_id = getattr(exc, "request_id", None)
-        if isinstance(data, dict):
-            message = data.get("Message") or data.get("message")
-            request_id = data.get("RequestId") or data.get("requestId") or request_id
-        if not message:
-            message = _SERVER_MESSAGE_SUFFIX.sub("", _SERVER_MESSAGE_PREFIX.sub("", str(getattr(exc, "message", ""))))
-        if not code or code == "None":
-            # An error status with a JSON body that carries no ECS code: not an answer of ECS itself.
-            code = "HttpError%d" % status
-            if isinstance(data, dict):
-                data = dict((key, value) for key, value in data.items() if key != "statusCode")
-            message = "The endpoint answered HTTP %d with JSON that has no ECS error code: %s" % (
-                status,
-                _shorten(json_text(data)),
-            )
-        retry_after = getattr(exc, "retry_after", None)
-        return EcsApiError(
-            code,
-            message,
-            request_id=None if request_id in (None, "None", "") else request_id,
-            http_status=status,
-            retry_after=retry_after / 1000.0 if isinstance(retry_after, (int, float)) and retry_after > 0 else None,
-            action=action,
-        )
-
-    name = type(exc).__name__
-    text = str(getattr(exc, "message", None) or exc)
-    if name == "CredentialException" or code == "InvalidCredentials":
-        return EcsApiError("CredentialsNotFound", credential_chain_message(text), action=action)
-    if name in (
-        "RetryError",
-        "ConnectionError",
-        "Timeout",
-        "ReadTimeout",
-        "ConnectTimeout",
-        "SSLError",
-        "OSError",
-        "IOError",
-    ):
-        return _transport_error(text, action, endpoint)
-    if name in ("RuntimeError", "JSONDecodeError", "ValueError") and "json" in text.lower():
-        return _invalid_answer_error(exc, action)
-    return EcsApiError("SdkError", "%s: %s" % (name, text), action=action)
-
-
-def json_text(data):
-    """Data of an answer as compact text, for a message."""
-    try:
-        return json.dumps(data, sort_keys=True, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return str(data)
+    def __init__(self, code, message, **details):
+        if code not in self.CODES and not re.match(r"HttpError\d{3}\Z", code):
+            raise ValueError("%r is not one of the collection's own error codes" % code)
+        super(CollectionError, self).__init__(code, message, **details)
 
 
 def fail_with_error(module, err, **result):
     """End the task with a failure that carries the ECS error code, message and request id."""
     module.fail_json(msg=err.describe(), error=err.to_result(), **result)
-
-
-class CollectionError(EcsApiError):
-    """A failure the collection names itself, with a code ECS never sends."""

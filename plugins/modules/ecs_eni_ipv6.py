@@ -300,10 +300,11 @@ error:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC, connect
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import fail_with_error
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import InputError
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._reconcile import Bounds, Goal, Reconciler
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._sdk import connect
 
 ARGUMENT_SPEC = dict(
     network_interface_id=dict(type="str", aliases=["eni_id"]),

@@ -217,7 +217,7 @@ error:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC, connect
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._eni import (
     EniFilter,
     check_network_interface_id,
@@ -229,6 +229,7 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils._kinds import (
     canonical_ipv6_address,
     canonical_list,
 )
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._sdk import connect
 
 MAX_TAGS = 20
 ARGUMENT_SPEC = dict(

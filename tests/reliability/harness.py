@@ -46,12 +46,18 @@ _SCRUBBED = re.compile(r"^(ALIBABA_CLOUD_|ALICLOUD_|ALIYUN_|HTTPS?_PROXY$|ALL_PR
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
 
 
-def constant(module_util, name):
-    """The value of a constant of plugins/module_utils/<module_util>.py, read from its source."""
+def constant(module_util, name, within=None):
+    """The value of a constant of plugins/module_utils/<module_util>.py, read from its source: a module-level
+    assignment, or with `within` the default of a field of that class."""
     with open(os.path.join(REPO, "plugins", "module_utils", module_util + ".py")) as stream:
         tree = ast.parse(stream.read())
-    for node in tree.body:
+    body = tree.body
+    if within:
+        body = next(node.body for node in tree.body if isinstance(node, ast.ClassDef) and node.name == within)
+    for node in body:
         if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == name for target in node.targets):
+            return ast.literal_eval(node.value)
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == name:
             return ast.literal_eval(node.value)
     raise KeyError(name)
 
@@ -629,7 +635,7 @@ def after_mutation(eni, mutation):
 
 
 # The documented bounds, as the collection defines them.
-READ_TIMEOUT = constant("_client", "READ_TIMEOUT_MS") / 1000.0
+READ_TIMEOUT = constant("_sdk", "READ_TIMEOUT_MS") / 1000.0
 MAX_ATTEMPTS = constant("_retries", "MAX_ATTEMPTS")
 MAX_RETRY_SECONDS = constant("_retries", "MAX_RETRY_SECONDS")
-MAX_RECONCILE_ROUNDS = constant("_eni", "MAX_RECONCILE_ROUNDS")
+MAX_RECONCILE_ROUNDS = constant("_reconcile", "max_resends", within="Bounds")

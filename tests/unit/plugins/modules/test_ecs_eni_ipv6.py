@@ -246,9 +246,9 @@ def test_bad_input_fails_before_any_call_naming_the_option(monkeypatch, args, op
     monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
     monkeypatch.delenv("ALIBABA_CLOUD_REGION_ID", raising=False)
     monkeypatch.delenv("ALICLOUD_REGION", raising=False)
-    from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
+    from ansible_collections.alibabacloud.ecs.plugins.module_utils import _sdk
 
-    monkeypatch.setattr(_client, "EcsClient", lambda *a, **kw: ecs)
+    monkeypatch.setattr(_sdk, "EcsClient", lambda *a, **kw: ecs)
     result = run(**args)
     assert result["failed"] is True
     assert option in result["msg"]
@@ -264,12 +264,12 @@ def test_secret_never_appears_in_a_failure(fake):
 
 
 def test_missing_sdk_fails_naming_the_packages_and_the_interpreter(monkeypatch):
-    from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
+    from ansible_collections.alibabacloud.ecs.plugins.module_utils import _sdk
 
     monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr(_client, "HAS_SDK", False)
-    monkeypatch.setattr(_client, "SDK_IMPORT_ERROR", "ImportError: No module named 'alibabacloud_tea_openapi'")
+    monkeypatch.setattr(_sdk, "HAS_SDK", False)
+    monkeypatch.setattr(_sdk, "SDK_IMPORT_ERROR", "ImportError: No module named 'alibabacloud_tea_openapi'")
     result = run(ipv6_addresses=[A[0]])
     assert result["failed"] is True
     assert "alibabacloud-tea-openapi" in result["msg"] and "alibabacloud-ecs20140526" in result["msg"]

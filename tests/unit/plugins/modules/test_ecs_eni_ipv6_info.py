@@ -355,9 +355,9 @@ def test_bad_input_fails_before_any_call_naming_the_option_and_value(patched, ar
     fake = FakeDescribe([api_eni(1)])
     patched.delenv("ALIBABA_CLOUD_REGION_ID", raising=False)
     patched.delenv("ALICLOUD_REGION", raising=False)
-    from ansible_collections.alibabacloud.ecs.plugins.module_utils import _client
+    from ansible_collections.alibabacloud.ecs.plugins.module_utils import _sdk
 
-    patched.setattr(_client, "EcsClient", lambda *a, **kw: fake)
+    patched.setattr(_sdk, "EcsClient", lambda *a, **kw: fake)
     result = run(**args)
     assert result["failed"] is True
     assert option in result["msg"]

@@ -2,26 +2,32 @@
 # Copyright: alibabacloud.ecs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The ECS client: connection options, credentials, and one wrapper per API call.
+"""The border with the ECS SDK: the only plugin file that imports it (and darabonba, Tea, requests, urllib3).
+
+It builds the SDK client from the connection options and credentials, wraps each API call this collection makes,
+and turns whatever the SDK raises into an EcsApiError, by exception class and cause chain.
 
 Private to the alibabacloud.ecs collection: not a public API, may change without notice.
 """
 
+import ast
 import gc
 import importlib
 import importlib.util
 import json
 import os
 import re
+import socket
+import ssl
 import sys
 import traceback
+from collections import namedtuple
+from http.client import RemoteDisconnected
+from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import (
-    EcsApiError,
-    credential_chain_message,
-    error_from_sdk,
-)
+from ansible.module_utils.basic import missing_required_lib
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._connection import connection_problems, parse_endpoint
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import CollectionError, EcsApiError
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
 
 ECS_MODELS = "alibabacloud_ecs20140526.models"
@@ -97,9 +103,14 @@ gc.disable()
 try:
     _LAZY_MODELS = install_lazy_models()
     try:
+        import requests
+        import urllib3
+        from alibabacloud_credentials.exceptions import CredentialException
         from alibabacloud_ecs20140526 import models as ecs_models
         from alibabacloud_ecs20140526.client import Client as EcsSdkClient
         from alibabacloud_tea_openapi.utils_models import Config
+        from darabonba.exceptions import ResponseException, UnretryableException
+        from darabonba.response import DaraResponse
         from darabonba.runtime import RuntimeOptions
     except ImportError:
         _uninstall_lazy_models(_LAZY_MODELS)
@@ -116,87 +127,14 @@ else:
     HAS_SDK = True
     SDK_IMPORT_ERROR = None
 
-# The distributions this file imports (alibabacloud-credentials only when no keys are given).
+# The distributions this file imports.
 SDK_PACKAGES = "alibabacloud-ecs20140526, alibabacloud-tea-openapi, darabonba-core and alibabacloud-credentials"
 USER_AGENT = "AlibabaCloud-Ansible-Collection/alibabacloud.ecs"
 CONNECT_TIMEOUT_MS = 5000
 READ_TIMEOUT_MS = 10000
-MAX_ITEMS_PER_CALL = 10
 MAX_IDS_PER_DESCRIBE = 100
 MAX_RESULTS_PER_PAGE = 500
 CLI_CONFIG_FILE = os.path.join("~", ".aliyun", "config.json")
-
-_REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+\Z")
-_ENDPOINT_PATTERN = re.compile(r"^(?:(https?)://)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?/?\Z")
-
-CONNECTION_ARGUMENT_SPEC = dict(
-    region=dict(
-        type="str",
-        aliases=["region_id", "alicloud_region"],
-        fallback=(env_fallback, ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"]),
-    ),
-    access_key_id=dict(
-        type="str",
-        no_log=False,
-        aliases=["alicloud_access_key", "access_key"],
-        fallback=(env_fallback, ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"]),
-    ),
-    access_key_secret=dict(
-        type="str",
-        no_log=True,
-        aliases=["alicloud_secret_key", "secret_key"],
-        fallback=(env_fallback, ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"]),
-    ),
-    security_token=dict(
-        type="str",
-        no_log=True,
-        fallback=(env_fallback, ["ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"]),
-    ),
-    profile=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_PROFILE"])),
-    endpoint=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_ECS_ENDPOINT"])),
-)
-
-
-def parse_endpoint(value):
-    """Split an O(endpoint) value into (protocol, host[:port]); raise ValueError when it is not one."""
-    match = _ENDPOINT_PATTERN.match(value.strip())
-    if not match:
-        raise ValueError(value)
-    scheme, host, port = match.groups()
-    if port is not None and not 0 < int(port) < 65536:
-        raise ValueError(value)
-    return ("http" if scheme == "http" else "https"), host + (":" + port if port else "")
-
-
-def connection_problems(params):
-    """The problems with the connection options, as messages naming the option and value (empty when fine)."""
-    problems = []
-    region = params.get("region")
-    if not region:
-        problems.append(
-            "region is required: set the region option (for example region: cn-hangzhou) "
-            "or the ALIBABA_CLOUD_REGION_ID environment variable."
-        )
-    elif not _REGION_PATTERN.match(region):
-        problems.append("region %r is not a region id such as cn-hangzhou." % region)
-    if params.get("access_key_id") and not params.get("access_key_secret"):
-        problems.append(
-            "access_key_id is set but access_key_secret is not: give both "
-            "(or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)."
-        )
-    if params.get("access_key_secret") and not params.get("access_key_id"):
-        problems.append("access_key_secret is set but access_key_id is not: give both.")
-    if params.get("security_token") and not params.get("access_key_id"):
-        problems.append("security_token is set but access_key_id and access_key_secret are not: give all three.")
-    if params.get("endpoint"):
-        try:
-            parse_endpoint(params["endpoint"])
-        except ValueError:
-            problems.append(
-                "endpoint %r is neither a host name nor an http:// or https:// URL with an optional port."
-                % params["endpoint"]
-            )
-    return problems
 
 
 def _credentials_provider(params):
@@ -222,32 +160,32 @@ def _credentials_provider(params):
     try:
         credential.get_credential()
     except Exception as exc:  # pylint: disable=broad-except  # the chain raises several unrelated types
-        raise EcsApiError("CredentialsNotFound", credential_chain_message(str(exc)))
+        raise CollectionError("CredentialsNotFound", _credential_sentences(exc))
     return credential
 
 
 def _profile_error(profile, config_file, exc):
-    """The EcsApiError for a CLI profile that gave no credentials, saying whether the profile is in the file."""
+    """The CollectionError for a CLI profile that gave no credentials, saying whether the profile is in the file."""
     try:
         with open(config_file, encoding="utf-8") as stream:
             names = [entry.get("name") for entry in json.load(stream).get("profiles") or [] if isinstance(entry, dict)]
     except (OSError, ValueError, AttributeError):
         names = None
     if names is None:
-        return EcsApiError(
+        return CollectionError(
             "ProfileNotFound",
             "profile %r was given, but the Alibaba Cloud CLI configuration file %s cannot be read as JSON."
             % (profile, config_file),
         )
     if profile not in names:
-        return EcsApiError(
+        return CollectionError(
             "ProfileNotFound",
             "profile %r was not found in %s (its profiles: %s)."
             % (profile, config_file, ", ".join(repr(name) for name in names) or "none"),
         )
-    return EcsApiError(
+    return CollectionError(
         "CredentialsNotFound",
-        "profile %r of %s gave no credentials: %s" % (profile, config_file, credential_chain_message(str(exc))),
+        "profile %r of %s gave no credentials: %s" % (profile, config_file, _credential_sentences(exc)),
     )
 
 
@@ -394,3 +332,196 @@ def connect(module, retry_policy=None):
         config.protocol, config.endpoint = parse_endpoint(params["endpoint"])
         endpoint = "%s://%s" % (config.protocol, config.endpoint)
     return EcsClient(EcsSdkClient(config), params["region"], retry_policy, endpoint)
+
+
+def error_from_sdk(exc, action=None, endpoint=None):
+    """Turn whatever the SDK raised for one call into an EcsApiError; a CollectionError when ECS sent no code.
+
+    An answer with an error status and ECS's JSON comes as a ResponseException (ClientException, ServerException,
+    ThrottlingException) that carries code, data and status. Anything else comes wrapped in an
+    UnretryableException: its inner_exception is darabonba's RetryError for a request that got no answer (raised
+    inside `except IOError`, so its __context__ is the requests exception, whose causes are urllib3's exception and
+    the OSError under it), the parse error of a body that is not JSON, or a CredentialException. They are told apart
+    by class along that chain, never by the wording of a message. endpoint (scheme://host[:port]) names the endpoint
+    when the failed request does not.
+    """
+    if isinstance(exc, ResponseException) and exc.status_code is not None:
+        return _answered_error(exc, action)
+    chain = _cause_chain(exc)
+
+    def first(classes):
+        return next((link for link in chain if isinstance(link, classes)), None)
+
+    if first(CredentialException) or getattr(exc, "code", None) == "InvalidCredentials":
+        return CollectionError("CredentialsNotFound", _credential_sentences(first(CredentialException) or exc))
+    if first(json.JSONDecodeError):
+        return _not_json_error(exc, first(json.JSONDecodeError).doc, action)
+    where = _failed_endpoint(first(requests.RequestException), endpoint)
+    host_port = where.split("://", 1)[-1]
+    os_error = next((link for link in chain if isinstance(link, OSError) and link.strerror), None)
+    if first(ssl.SSLCertVerificationError):
+        reason = "%s: %s" % (first(ssl.SSLError).reason, first(ssl.SSLError).verify_message)
+        code, message = "TlsCertificateInvalid", "The TLS certificate of %s was refused (%s)." % (where, reason)
+    elif first(urllib3.exceptions.SSLError):
+        code, reason = "TlsHandshakeFailed", getattr(first(ssl.SSLError), "reason", None) or "not TLS"
+        message = "The TLS handshake with %s failed (%s): it does not answer HTTPS there." % (where, reason)
+    elif first(urllib3.exceptions.ReadTimeoutError):
+        code, message = "ReadTimeout", "%s did not answer within %s s." % (host_port, READ_TIMEOUT_MS / 1000.0)
+    elif first(urllib3.exceptions.ConnectTimeoutError):
+        if first(ConnectionRefusedError):
+            reason = "connection refused (nothing listens there)"
+        elif first(socket.gaierror):
+            reason = "its host name does not resolve (%s)" % first(socket.gaierror).strerror
+        elif os_error is None or first(TimeoutError):
+            reason = "no connection within %s s" % (CONNECT_TIMEOUT_MS / 1000.0)
+        else:
+            reason = _lower_first(os_error.strerror)
+        code, message = "ConnectionFailed", "Could not connect to %s: %s." % (host_port, reason)
+    elif first((requests.RequestException, urllib3.exceptions.HTTPError, OSError)):
+        if first(RemoteDisconnected):
+            reason = "the other end closed it without an answer"
+        else:
+            reason = _lower_first(os_error.strerror) if os_error else type(chain[-1]).__name__
+        if where.startswith("http://"):
+            reason += "; if that port serves HTTPS, use https:// in endpoint"
+        code, message = "ConnectionLost", "The connection to %s broke before an answer came (%s)." % (host_port, reason)
+    else:
+        raised = exc.inner_exception if isinstance(exc, UnretryableException) else exc
+        code, message = "SdkError", "%s: %s" % (type(raised).__name__, getattr(raised, "message", None) or raised)
+    return CollectionError(code, message, action=action)
+
+
+def _cause_chain(exc):
+    """exc and what it wraps, outermost first: the SDK's inner_exception, else __cause__, else __context__."""
+    chain = []
+    while exc is not None and not any(exc is link for link in chain):
+        chain.append(exc)
+        inner = exc.inner_exception if isinstance(exc, UnretryableException) else None
+        exc = inner or exc.__cause__ or exc.__context__
+    return chain
+
+
+def _failed_endpoint(request_error, endpoint):
+    """scheme://host:port of the request that failed, else the endpoint option, else words that say so."""
+    url = getattr(getattr(request_error, "request", None), "url", None)
+    if not url:
+        return endpoint or "the endpoint"
+    parts = urlsplit(url)
+    default_port = "" if parts.port else ":%d" % (443 if parts.scheme == "https" else 80)
+    return "%s://%s%s" % (parts.scheme, parts.netloc, default_port)
+
+
+def _lower_first(text):
+    return text[:1].lower() + text[1:]
+
+
+def _answered_error(exc, action):
+    """The EcsApiError for an HTTP answer with an error status and a JSON (or XML) body."""
+    status = exc.status_code
+    data = dict(exc.data) if isinstance(exc.data, dict) else {}
+    data.pop("statusCode", None)
+    code = data.get("Code") or data.get("code")
+    if not code:
+        return CollectionError(
+            "HttpError%d" % status,
+            "The endpoint answered HTTP %d with JSON that has no ECS error code: %s"
+            % (status, _shorten(json.dumps(data, sort_keys=True, separators=(",", ":")))),
+            http_status=status,
+            action=action,
+        )
+    retry_after = exc.retry_after
+    return EcsApiError(
+        code,
+        data.get("Message") or data.get("message") or "HTTP %d without a message." % status,
+        request_id=data.get("RequestId") or data.get("requestId") or None,
+        http_status=status,
+        retry_after=retry_after / 1000.0 if isinstance(retry_after, (int, float)) and retry_after > 0 else None,
+        action=action,
+    )
+
+
+def _not_json_error(exc, body, action):
+    """The CollectionError for an answer whose body is not JSON: HttpError<status>, or InvalidResponse."""
+    status = _what_the_sdk_tells_only_in_text_or_frames(exc).status
+    what = _excerpt(body)
+    if status is None:
+        return CollectionError("InvalidResponse", "The endpoint answered with %s." % what, action=action)
+    code = "HttpError%d" % status if status >= 400 else "InvalidResponse"
+    return CollectionError(
+        code, "The endpoint answered HTTP %d with %s." % (status, what), http_status=status, action=action
+    )
+
+
+def _shorten(text, length=120):
+    text = " ".join(text.split())
+    return text[: length - 3] + "..." if len(text) > length else text
+
+
+def _excerpt(body):
+    text = _shorten(body or "")
+    return "a body that is not JSON: %r" % text if text else "an empty body"
+
+
+_PROVIDER_NAMES = {
+    "EnvironmentVariableCredentialsProvider": "Environment variables",
+    "OIDCRoleArnCredentialsProvider": "OIDC",
+    "CLIProfileCredentialsProvider": "Alibaba Cloud CLI profile",
+    "ProfileCredentialsProvider": "Credentials file",
+    "EcsRamRoleCredentialsProvider": "ECS RAM role",
+    "URLCredentialsProvider": "Credentials URI",
+}
+
+
+def _credential_sentences(exc):
+    """A credential failure as sentences: for the default chain, one per provider it tried."""
+    told = _what_the_sdk_tells_only_in_text_or_frames(exc)
+    if told.credential_reasons is None:
+        return _sentence(told.credential_text)
+    sentences = ["No credentials were found in the SDK's default credential chain."]
+    for provider, reason in told.credential_reasons:
+        if provider in _PROVIDER_NAMES:
+            sentences.append("%s: %s" % (_PROVIDER_NAMES[provider], _sentence(reason)))
+        else:
+            sentences.append(_sentence(reason if provider is None else "%s: %s" % (provider, reason)))
+    return " ".join(sentences)
+
+
+def _sentence(text):
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+_CREDENTIAL_CHAIN_PREFIX = "unable to load credentials from any of the providers in the chain:"
+
+
+_ToldInTextOrFrames = namedtuple("_ToldInTextOrFrames", "status credential_text credential_reasons")
+
+
+def _what_the_sdk_tells_only_in_text_or_frames(exc):
+    """What the SDK does not carry in attributes, read from its frames and its text: THIS DEPENDS ON THE SDK VERSION.
+
+    Written for darabonba-core 1.0.9, alibabacloud-tea-openapi 0.4.6 and alibabacloud-credentials 1.0.12; the
+    contract test (tests/unit/plugins/module_utils/test_sdk_contract.py) fails when an upgrade changes any of it.
+    - status: the HTTP status of an answer whose body is not JSON. The SDK raises a bare parse error and drops the
+      answer, but its request loop still holds it (a DaraResponse) as a local variable of a frame in exc's traceback.
+    - credential_text: the text of a credential failure, without the "$" the credentials file provider puts before
+      paths; credential_reasons: for the default credential chain, whose text is "<prefix> ['Provider: reason', ...]",
+      its [(provider class name, reason)] (the provider None for a reason of another form).
+    """
+    trace = exc.__traceback__
+    while trace is not None:
+        answer = next((value for value in trace.tb_frame.f_locals.values() if isinstance(value, DaraResponse)), None)
+        if answer is not None and isinstance(answer.status_code, int):
+            return _ToldInTextOrFrames(answer.status_code, None, None)
+        trace = trace.tb_next
+    text = re.sub(r"\$(?=[/~\\]|[A-Za-z]:)", "", str(getattr(exc, "message", None) or exc))
+    reasons = None
+    if text.startswith(_CREDENTIAL_CHAIN_PREFIX):
+        try:
+            listed = ast.literal_eval(text[len(_CREDENTIAL_CHAIN_PREFIX) :].strip())
+        except (ValueError, SyntaxError):
+            listed = None
+        if isinstance(listed, list) and all(isinstance(reason, str) for reason in listed):
+            reasons = [reason.partition(": ")[::2] if ": " in reason else (None, reason) for reason in listed]
+    return _ToldInTextOrFrames(None, text, reasons)
