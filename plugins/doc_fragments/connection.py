@@ -11,8 +11,10 @@ options:
   region:
     description:
       - The Alibaba Cloud region of the resources, for example V(cn-hangzhou).
-      - If not set, the value of the E(ALIBABA_CLOUD_REGION_ID) environment variable is used, then E(ALICLOUD_REGION).
+      - If not set, the value of the E(ALIBABA_CLOUD_REGION_ID) environment variable is used, then E(ALICLOUD_REGION);
+        the task fails when none of the three is set.
     type: str
+    required: true
     aliases: [region_id, alicloud_region]
   access_key_id:
     description:
@@ -52,6 +54,9 @@ options:
         ECS SDK picks the endpoint of O(region) over HTTPS. Most regions use C(ecs.<region>.aliyuncs.com), for
         example C(ecs.cn-beijing.aliyuncs.com) for V(cn-beijing); a few use the SDK's own list, for example
         C(ecs-cn-hangzhou.aliyuncs.com) for V(cn-hangzhou) and C(ecs.aliyuncs.com) for V(cn-wuhan).
+      - With C(http://) and a host that is not this machine (C(localhost), C(127.0.0.0/8) or C(::1), as written,
+        without resolving names), the task warns that every request, the security token included, is sent
+        unencrypted; C(https://) avoids it. The task still runs.
     type: str
 requirements:
   - python >= 3.8

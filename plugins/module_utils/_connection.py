@@ -7,6 +7,7 @@
 Private to the alibabacloud.ecs collection: not a public API, may change without notice.
 """
 
+import ipaddress
 import re
 
 from ansible.module_utils.basic import env_fallback
@@ -17,6 +18,7 @@ _ENDPOINT_PATTERN = re.compile(r"^(?:(https?)://)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(
         type="str",
+        required=True,
         aliases=["region_id", "alicloud_region"],
         fallback=(env_fallback, ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"]),
     ),
@@ -51,6 +53,24 @@ def parse_endpoint(value):
     if port is not None and not 0 < int(port) < 65536:
         raise ValueError(value)
     return ("http" if scheme == "http" else "https"), host + (":" + port if port else "")
+
+
+def plain_http_warning(endpoint):
+    """The warning for an http:// endpoint on a host that is not loopback, judged as written; else None."""
+    protocol, host_port = parse_endpoint(endpoint)
+    host = re.sub(r":\d+\Z", "", host_port) if not host_port.endswith("]") else host_port
+    host = host.strip("[]").lower()
+    if protocol != "http" or host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        "endpoint %s is plain HTTP to a host that is not this machine: every request, the security token and the "
+        "signed headers included, is sent unencrypted. Use https:// to avoid it." % ("http://" + host_port)
+    )
 
 
 def connection_problems(params):

@@ -26,7 +26,11 @@ from http.client import RemoteDisconnected
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible_collections.alibabacloud.ecs.plugins.module_utils._connection import connection_problems, parse_endpoint
+from ansible_collections.alibabacloud.ecs.plugins.module_utils._connection import (
+    connection_problems,
+    parse_endpoint,
+    plain_http_warning,
+)
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._errors import CollectionError, EcsApiError
 from ansible_collections.alibabacloud.ecs.plugins.module_utils._retries import RetryPolicy
 
@@ -331,6 +335,9 @@ def connect(module, retry_policy=None):
     if params.get("endpoint"):
         config.protocol, config.endpoint = parse_endpoint(params["endpoint"])
         endpoint = "%s://%s" % (config.protocol, config.endpoint)
+        warning = plain_http_warning(params["endpoint"])
+        if warning:
+            module.warn(warning)
     return EcsClient(EcsSdkClient(config), params["region"], retry_policy, endpoint)
 
 

@@ -7,6 +7,7 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils._connection impor
     CONNECTION_ARGUMENT_SPEC,
     connection_problems,
     parse_endpoint,
+    plain_http_warning,
 )
 
 
@@ -41,3 +42,41 @@ def test_secrets_are_kept_out_of_logs_and_key_ids_are_not():
     assert CONNECTION_ARGUMENT_SPEC["access_key_secret"]["no_log"] is True
     assert CONNECTION_ARGUMENT_SPEC["security_token"]["no_log"] is True
     assert CONNECTION_ARGUMENT_SPEC["access_key_id"]["no_log"] is False
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://127.0.0.1:8765",
+        "http://127.1.2.3",
+        "http://LOCALHOST:80",
+        "http://localhost",
+        "http://[::1]:8080",
+        "https://ecs.example.com",
+        "ecs.cn-hangzhou.aliyuncs.com",
+        "192.0.2.10:8443",
+    ],
+)
+def test_loopback_and_https_endpoints_need_no_warning(endpoint):
+    assert plain_http_warning(endpoint) is None
+
+
+@pytest.mark.parametrize(
+    "endpoint, named",
+    [
+        ("http://ecs-proxy.internal:8080", "http://ecs-proxy.internal:8080"),
+        ("http://192.0.2.10/", "http://192.0.2.10"),
+        ("http://[2001:db8::1]:80", "http://[2001:db8::1]:80"),
+        ("http://127.example.com", "http://127.example.com"),
+    ],
+)
+def test_plain_http_elsewhere_warns_naming_the_endpoint_and_the_way_out(endpoint, named):
+    warning = plain_http_warning(endpoint)
+    assert named in warning
+    assert "security token" in warning and "unencrypted" in warning and "https://" in warning
+
+
+def test_the_region_is_required_with_its_environment_fallbacks():
+    region = CONNECTION_ARGUMENT_SPEC["region"]
+    assert region["required"] is True
+    assert region["fallback"][1] == ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"]

@@ -35,10 +35,14 @@ KEYS = dict(access_key_id="LTAIunit", access_key_secret="unit-secret")
 
 
 class Module(object):
-    """What connect() reads of an AnsibleModule: params and fail_json."""
+    """What connect() uses of an AnsibleModule: params, warn and fail_json."""
 
     def __init__(self, **params):
         self.params = dict(dict.fromkeys(CONNECTION_ARGUMENT_SPEC), **params)
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
 
     def fail_json(self, **result):
         raise AssertionError("connect() failed: %r" % (result,))
@@ -181,9 +185,20 @@ def test_connect_leaves_the_endpoint_to_the_sdk(sdk_class):
 
 
 def test_connect_passes_the_endpoint_option(sdk_class):
-    connect(Module(region=REGION, endpoint="http://127.0.0.1:8765", **KEYS))
+    module = Module(region=REGION, endpoint="http://127.0.0.1:8765", **KEYS)
+    connect(module)
     config = sdk_class.call_args[0][0]
     assert (config.protocol, config.endpoint) == ("http", "127.0.0.1:8765")
+    assert module.warnings == [], "plain HTTP to loopback is quiet"
+
+
+def test_connect_warns_once_of_plain_http_elsewhere_without_a_secret(sdk_class):
+    module = Module(region=REGION, endpoint="http://ecs-gateway.example.com:8080", security_token="sts-token", **KEYS)
+    client = connect(module)
+    assert client.endpoint == "http://ecs-gateway.example.com:8080"
+    assert len(module.warnings) == 1
+    assert "http://ecs-gateway.example.com:8080" in module.warnings[0]
+    assert "unit-secret" not in module.warnings[0] and "sts-token" not in module.warnings[0]
 
 
 @pytest.mark.parametrize(
