@@ -68,8 +68,8 @@ def plain_http_warning(endpoint):
     except ValueError:
         pass
     return (
-        "endpoint %s is plain HTTP to a host that is not this machine: every request, the security token and the "
-        "signed headers included, is sent unencrypted. Use https:// to avoid it." % ("http://" + host_port)
+        "endpoint %s is plain HTTP to a host other than localhost (127.0.0.0/8, ::1): every request, the security "
+        "token and the signed headers included, is sent unencrypted. Use https:// to avoid it." % ("http://" + host_port)
     )
 
 
