@@ -1,0 +1,163 @@
+# Copyright: alibabacloud.ecs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run nox sessions side by side, one nox process each, as many at once as the machine has cores (`make test`).
+
+nox runs sessions one after the other and has no summary of times. This prints a line when each session starts and
+when it ends, with its time, keeps each session's output in .nox/logs/<session>.log (the end of it is shown when the
+session fails), and ends with a table. A session whose Python (nox's `python` of it, e.g. ansible-core's controller
+versions for ansible-test) is not on this machine is left out, with the reason; with CI=true that fails the run.
+Sessions that need a container engine run only where docker or podman is found.
+Ctrl-C stops every session (nox and its children get SIGINT, so their temporary trees go) and ends the run.
+
+Usage: run_sessions.py [--jobs N] [--with-container-engine SESSION ...] [SESSION ...]; no SESSION: nox's defaults.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from python_discovery import get_interpreter
+
+ROOT = Path(__file__).resolve().parents[1]
+LOGS = ROOT / ".nox" / "logs"
+DURATIONS = ROOT / ".nox" / "durations.json"
+# Where no earlier run measured a session: the order to start them in, longest first (seconds on 2 cores).
+EXPECTED = (("ansible-test-sanity", 200), ("ansible-test-integration", 150), ("reliability", 120), ("", 60))
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _nox(*args):
+    return [sys.executable, "-m", "nox", "--no-color", "-f", str(ROOT / "noxfile.py"), *args]
+
+
+def _listed(names):
+    """nox's sessions (the default ones, or NAMES) as dicts with session, python and description."""
+    listed = subprocess.run(_nox("-l", "--json", *(["-s", *names] if names else [])), capture_output=True, text=True)
+    if listed.returncode:
+        sys.exit(listed.stderr or listed.stdout)
+    # Meta sessions only require others, which run by themselves here.
+    return [s for s in json.loads(listed.stdout) if not (s["description"] or "").startswith("Meta session")]
+
+
+def _missing_python(session):
+    spec = session["python"]
+    if spec is None or get_interpreter(spec) is not None:
+        return None
+    return "no Python %s on this machine (PATH, pyenv)" % spec
+
+
+def _clock(seconds):
+    return "%dm%02ds" % divmod(round(seconds), 60)
+
+
+def _say(text):
+    print("[%s] %s" % (time.strftime("%H:%M:%S"), text), flush=True)
+
+
+def _start(name):
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = open(LOGS / ("%s.log" % name), "w", encoding="utf-8")  # pylint: disable=consider-using-with
+    # CI=true for every session: antsibull-nox's formatters then check instead of rewriting.
+    env = dict(os.environ, ECS_NOX_HOME=name, CI="true")
+    process = subprocess.Popen(  # pylint: disable=consider-using-with
+        _nox("-s", name), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
+    return process, log, time.monotonic()
+
+
+def _stop(running):
+    """SIGINT to every session's process group (nox and ansible-test clean up on it), SIGKILL after 30 s."""
+    for process, _, _ in running.values():
+        os.killpg(process.pid, signal.SIGINT)
+    deadline = time.monotonic() + 30
+    for process, log, _ in running.values():
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="sessions at once (default: cores)")
+    parser.add_argument("--with-container-engine", nargs="*", default=[], metavar="SESSION")
+    parser.add_argument("sessions", nargs="*")
+    args = parser.parse_args()
+
+    left_out, no_engine = {}, {}
+    sessions = _listed(args.sessions)
+    if args.with_container_engine:
+        if shutil.which("docker") or shutil.which("podman"):
+            sessions += _listed(args.with_container_engine)
+        else:
+            no_engine = {name: "no docker or podman on PATH (not needed by CI)" for name in args.with_container_engine}
+    for session in sessions:
+        reason = _missing_python(session)
+        if reason:
+            left_out[session["session"]] = reason
+    durations = json.loads(DURATIONS.read_text()) if DURATIONS.is_file() else {}
+
+    def expected(name):
+        return durations.get(name) or next(seconds for prefix, seconds in EXPECTED if name.startswith(prefix))
+
+    queue = sorted((s["session"] for s in sessions if s["session"] not in left_out), key=expected, reverse=True)
+    for name, reason in {**left_out, **no_engine}.items():
+        _say("left out %s: %s" % (name, reason))
+    _say("%d sessions, %d at once; each one's output goes to %s/<session>.log" % (len(queue), args.jobs, LOGS))
+
+    results, running = {}, {}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.monotonic()
+    try:
+        while queue or running:
+            while queue and len(running) < args.jobs:
+                name = queue.pop(0)
+                running[name] = _start(name)
+                _say("start  %s" % name)
+            time.sleep(0.5)
+            for name, (process, log, begun) in list(running.items()):
+                if process.poll() is None:
+                    continue
+                log.close()
+                del running[name]
+                results[name] = ("passed" if process.returncode == 0 else "FAILED", time.monotonic() - begun)
+                _say("%-6s %s in %s" % (results[name][0], name, _clock(results[name][1])))
+                if process.returncode:
+                    lines = (LOGS / ("%s.log" % name)).read_text(encoding="utf-8", errors="replace").splitlines()
+                    print("\n".join("    | " + line for line in lines[-40:]), flush=True)
+    except (KeyboardInterrupt, SystemExit):
+        _say("stopping %s" % " ".join(running))
+        _stop(running)
+        for name in running:
+            results[name] = ("stopped", time.monotonic() - running[name][2])
+        raise
+    finally:
+        durations.update({name: round(seconds) for name, (result, seconds) in results.items() if result == "passed"})
+        DURATIONS.parent.mkdir(parents=True, exist_ok=True)
+        DURATIONS.write_text(json.dumps(durations, indent=1, sort_keys=True))
+        print("\n%-40s %-9s %s" % ("session", "result", "time"))
+        for name, (result, seconds) in sorted(results.items()):
+            print("%-40s %-9s %s" % (name, result, _clock(seconds)))
+        for name, reason in sorted({**left_out, **no_engine}.items()):
+            print("%-40s %-9s %s" % (name, "left out", reason))
+        print("%-40s %-9s %s" % ("(wall clock)", "", _clock(time.monotonic() - started)))
+
+    failed = sorted(name for name, (result, _) in results.items() if result != "passed")
+    if failed:
+        sys.exit("Failed: %s (logs in %s)" % (" ".join(failed), LOGS))
+    if left_out and IN_CI:
+        sys.exit("CI=true needs every session; left out: %s" % " ".join(sorted(left_out)))
+    if left_out or no_engine:
+        print("Left out on this machine: %s" % " ".join(sorted({**left_out, **no_engine})))
+
+
+if __name__ == "__main__":
+    main()
