@@ -46,8 +46,8 @@ def _listed(names):
 
 
 def _missing_python(session):
-    spec = session["python"]
-    if spec is None or get_interpreter(spec) is not None:
+    spec = session["python"]  # None: nox's own Python; False: none (the session runs in .venv)
+    if not spec or get_interpreter(spec) is not None:
         return None
     return "no Python %s on this machine (PATH, pyenv)" % spec
 
