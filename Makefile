@@ -72,7 +72,7 @@ test-cloud: $(STAMP)
 # The newest versions of the tools pinned in constraints.txt, written into it; `git diff constraints.txt` and
 # `make test` then show what they change.
 tools-bump: $(STAMP)
-	$(NOX) -s tools-bump
+	$(VENV)/bin/python scripts/bump_tools.py
 
 clean:
 	rm -rf build tests/output .nox

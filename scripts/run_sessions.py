@@ -19,12 +19,17 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LOGS = ROOT / ".nox" / "logs"
 DURATIONS = ROOT / ".nox" / "durations.json"
+# Each session's TMPDIR (antsibull-nox's copies of the collection and ansible-test's files go there), removed when the
+# session ends; a run that was killed leaves its own, which the next run removes. Outside the checkout, as
+# antsibull-nox refuses a temporary directory inside an ansible_collections tree.
+TEMPORARY = Path(tempfile.gettempdir()) / ("alibabacloud-ecs-%d" % os.getuid())
 # Where no earlier run measured a session: the order to start them in, longest first (seconds on 2 cores).
 EXPECTED = (("ansible-test-sanity", 200), ("ansible-test-integration", 150), ("reliability", 120), ("", 60))
 IN_CI = os.environ.get("CI") == "true"
@@ -36,7 +41,9 @@ def _nox(*args):
 
 def _listed(names):
     """nox's sessions (the default ones, or NAMES) as dicts with session, python and description."""
-    listed = subprocess.run(_nox("-l", "--json", *(["-s", *names] if names else [])), capture_output=True, text=True)
+    listed = subprocess.run(
+        _nox("-l", "--json", *(["-s", *names] if names else [])), capture_output=True, text=True, check=False
+    )
     if listed.returncode:
         sys.exit(listed.stderr or listed.stdout)
     # Meta sessions only require others, which run by themselves here.
@@ -57,12 +64,28 @@ def _say(text):
     print("[%s] %s" % (time.strftime("%H:%M:%S"), text), flush=True)
 
 
+def _remove_left_temporary_trees():
+    """Remove the TMPDIRs of runs whose process is gone."""
+    for tree in TEMPORARY.glob("*-*"):
+        try:
+            os.kill(int(tree.name.split("-", 1)[0]), 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(tree, ignore_errors=True)
+        except PermissionError:
+            pass
+
+
+def _temporary(name):
+    return TEMPORARY / ("%d-%s" % (os.getpid(), name))
+
+
 def _start(name):
     LOGS.mkdir(parents=True, exist_ok=True)
+    _temporary(name).mkdir(parents=True, exist_ok=True)
     log = open(LOGS / ("%s.log" % name), "w", encoding="utf-8")  # pylint: disable=consider-using-with
     # CI=true for every session: antsibull-nox's formatters then check instead of rewriting. Where nox finds no
     # Python for a session, it skips it, unless CI=true was set for this run.
-    env = dict(os.environ, ECS_NOX_HOME=name, CI="true")
+    env = dict(os.environ, ECS_NOX_HOME=name, CI="true", TMPDIR=str(_temporary(name)))
     missing = "--error-on-missing-interpreters" if IN_CI else "--no-error-on-missing-interpreters"
     command = _nox("-s", name, missing, "--report", str(LOGS / ("%s.json" % name)))
     process = subprocess.Popen(  # pylint: disable=consider-using-with
@@ -73,16 +96,18 @@ def _start(name):
 
 def _stop(running):
     """SIGINT to every session's process group (nox and ansible-test clean up on it), SIGKILL after 30 s."""
-    for process, _, _ in running.values():
+    for process, _log, _begun in running.values():
         os.killpg(process.pid, signal.SIGINT)
     deadline = time.monotonic() + 30
-    for process, log, _ in running.values():
+    for process, log, _begun in running.values():
         try:
             process.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+    for name in running:
+        shutil.rmtree(_temporary(name), ignore_errors=True)
 
 
 def main():
@@ -92,6 +117,7 @@ def main():
     parser.add_argument("sessions", nargs="*")
     args = parser.parse_args()
 
+    _remove_left_temporary_trees()
     left_out, no_engine = {}, {}
     sessions = _listed(args.sessions)
     if args.with_container_engine:
@@ -110,7 +136,7 @@ def main():
         _say("left out %s: %s" % (name, reason))
     _say("%d sessions, %d at once; each one's output goes to %s/<session>.log" % (len(queue), args.jobs, LOGS))
 
-    results, running = {}, {}
+    results, running, interrupted = {}, {}, False
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     try:
@@ -125,6 +151,7 @@ def main():
                     continue
                 log.close()
                 del running[name]
+                shutil.rmtree(_temporary(name), ignore_errors=True)
                 results[name] = ("passed" if process.returncode == 0 else "FAILED", time.monotonic() - begun)
                 if _skipped(name):
                     left_out[name] = "no Python %s on this machine (ansible-core's controller Pythons)" % pythons[name]
@@ -136,11 +163,11 @@ def main():
                     lines = (LOGS / ("%s.log" % name)).read_text(encoding="utf-8", errors="replace").splitlines()
                     print("\n".join("    | " + line for line in lines[-40:]), flush=True)
     except (KeyboardInterrupt, SystemExit):
+        interrupted = True
         _say("stopping %s" % " ".join(running))
         _stop(running)
         for name in running:
             results[name] = ("stopped", time.monotonic() - running[name][2])
-        raise
     finally:
         durations.update({name: round(seconds) for name, (result, seconds) in results.items() if result == "passed"})
         DURATIONS.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +179,9 @@ def main():
             print("%-40s %-9s %s" % (name, "left out", reason))
         print("%-40s %-9s %s" % ("(wall clock)", "", _clock(time.monotonic() - started)))
 
-    failed = sorted(name for name, (result, _) in results.items() if result != "passed")
+    if interrupted:
+        sys.exit("Interrupted.")
+    failed = sorted(name for name, (result, _seconds) in results.items() if result != "passed")
     if failed:
         sys.exit("Failed: %s (logs in %s)" % (" ".join(failed), LOGS))
     if left_out or no_engine:
