@@ -13,6 +13,7 @@ Usage: run_sessions.py [--jobs N] [--with-container-engine SESSION ...] [SESSION
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -48,6 +49,16 @@ def _listed(names):
         sys.exit(listed.stderr or listed.stdout)
     # Meta sessions only require others, which run by themselves here.
     return [s for s in json.loads(listed.stdout) if not (s["description"] or "").startswith("Meta session")]
+
+
+def _container_engine():
+    """Whether docker or podman answers (a client without its engine does not count)."""
+    for engine in ("docker", "podman"):
+        if shutil.which(engine):
+            with contextlib.suppress(subprocess.SubprocessError):
+                if subprocess.run([engine, "info"], capture_output=True, timeout=30, check=False).returncode == 0:
+                    return True
+    return False
 
 
 def _skipped(name):
@@ -121,10 +132,12 @@ def main():
     left_out, no_engine = {}, {}
     sessions = _listed(args.sessions)
     if args.with_container_engine:
-        if shutil.which("docker") or shutil.which("podman"):
+        if _container_engine():
             sessions += _listed(args.with_container_engine)
         else:
-            no_engine = {name: "no docker or podman on PATH (not needed by CI)" for name in args.with_container_engine}
+            no_engine = {
+                name: "no docker or podman engine answers (CI does not need it)" for name in args.with_container_engine
+            }
     pythons = {session["session"]: session["python"] for session in sessions}
     durations = json.loads(DURATIONS.read_text()) if DURATIONS.is_file() else {}
 
