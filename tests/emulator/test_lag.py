@@ -295,7 +295,7 @@ def test_hold_reads_keeps_the_old_set_until_released(client, control, ips):
     control.hold_reads()
     unassign(client, ips(1))
     assign(client, ipv_6address=ips(9))
-    for _ in range(5):
+    for _read in range(5):
         assert attribute_addresses(client) == ips(1, 2, 3, 4)
     # The real state decides writes while the reads are held.
     error = refusal(unassign, client, ips(1))
