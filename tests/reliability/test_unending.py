@@ -170,7 +170,6 @@ def test_unending_connection_refused(scenario):
 @pytest.mark.duration(4)
 def test_unending_throttling_on_listing(scenario):
     scenario.seed()
-    slack = _slack(scenario)
     scenario.fault(
         action="DescribeNetworkInterfaces",
         kind="error",
