@@ -20,8 +20,8 @@ export ALIBABA_CLOUD_ECS_METADATA_DISABLED := true
 demo: $(STAMP)
 	$(NOX) -s demo
 
-# Every default nox session (or SESSIONS), side by side, as many at once as there are cores: a line when each starts
-# and ends, a table at the end, each session's output in .nox/logs/ (scripts/run_sessions.py). Sessions run with
+# Every default nox session (or SESSIONS), side by side, one more at once than there are cores: a line when each
+# starts and ends, a table at the end, each one's output in .nox/logs/ (scripts/run_sessions.py). Sessions run with
 # CI=true, so antsibull-nox's formatters only check. A session whose Python is missing here is left out, and named;
 # where CI=true is set for make (.ci/run in CI), that fails the run instead. ee-check runs where docker or podman is.
 test: $(STAMP)

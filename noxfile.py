@@ -1,8 +1,7 @@
 # Copyright: alibabacloud.ecs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The checks as nox sessions: `nox -l` lists them, `make test` runs the default ones (CONTRIBUTING.md). antsibull-nox's
-own are configured in antsibull-nox.toml; this file adds the ansible-test matrix, derived from meta/runtime.yml, and
-the sessions antsibull-nox has no feature for, each with a comment naming that feature."""
+"""The checks as nox sessions (CONTRIBUTING.md). antsibull-nox.toml configures antsibull-nox's own; this file adds the
+ansible-test matrix, derived from meta/runtime.yml, and what antsibull-nox lacks, each naming the missing feature."""
 
 import contextlib
 import functools
@@ -18,7 +17,7 @@ import nox
 
 try:
     import antsibull_nox
-    from antsibull_nox.ansible import get_supported_core_versions
+    from antsibull_nox.ansible import get_ansible_core_info, get_supported_core_versions
     from antsibull_nox.utils import Version as CoreVersion
 except ImportError:
     print("You need to install antsibull-nox in the same Python environment as nox: make venv")
@@ -65,18 +64,19 @@ def _provide_pip_bootstrap(core):
 
 # antsibull-nox lacks: ansible-test sessions without docker and with ansible-core from PyPI (its generated ones need
 # both), and an offline pip bootstrap for ansible-test. These run ansible-test with --venv, on a Python that each
-# ansible-core supports as controller. Every minor from requires_ansible to the newest release: sanity and units;
-# the oldest and the newest also integration, and sanity on every module Python found (tests/config.yml); the
-# others only the sanity tests whose rules change between ansible-core versions (CONTRIBUTING.md).
+# ansible-core supports as controller. Every minor from requires_ansible to the newest release (constraints.txt's
+# `ansible-core<=` line): sanity and units; the oldest and the newest also integration, and sanity on every module
+# Python found (tests/config.yml); the others only the sanity tests whose rules change with ansible-core.
 VERSION_SANITY_TESTS = "action-plugin-docs ansible-doc compile import runtime-metadata validate-modules".split()
-# The newest ansible-core release: constraints.txt's `ansible-core<=X.Y.Z` line.
 NEWEST = re.search(r"^ansible-core<=(\d+\.\d+)\.", CONSTRAINTS.read_text(encoding="utf-8"), re.M).group(1)
 CORE_VERSIONS = [str(v) for v in get_supported_core_versions(max_version=CoreVersion.parse(NEWEST))]
 for core in CORE_VERSIONS:
     edge = core in (CORE_VERSIONS[0], CORE_VERSIONS[-1])
-    controller = ["--python", "default"]
-    sanity = [] if edge else controller + ["--test=" + test for test in VERSION_SANITY_TESTS]
-    for command, params in [("sanity", sanity), ("units", controller), ("integration", controller)][: 2 + edge]:
+    # Units on one Python (`default` would mean all): the newest of this ansible-core's controller Pythons found here.
+    pythons = [str(v) for v in get_ansible_core_info(CoreVersion.parse(core)).controller_python_versions]
+    units = ["--python", ([v for v in pythons if shutil.which("python" + v)] or pythons)[-1]]
+    sanity = [] if edge else ["--python", "default"] + ["--test=" + test for test in VERSION_SANITY_TESTS]
+    for command, params in [("sanity", sanity), ("units", units), ("integration", ["--python", "default"])][: 2 + edge]:
         antsibull_nox.add_ansible_test_session(
             name="ansible-test-%s-%s" % (command, core),
             description="ansible-test %s with ansible-core %s" % (command, core),
