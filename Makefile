@@ -69,10 +69,11 @@ format: $(STAMP)
 test-cloud: $(STAMP)
 	$(NOX) -s test-cloud
 
-# The newest versions of the tools pinned in constraints.txt, written into it; `git diff constraints.txt` and
-# `make test` then show what they change.
+# The newest versions of the tools pinned in constraints.txt (or of TOOLS="black isort" only), written into it;
+# `git diff constraints.txt` and `make test` then show what they change.
+TOOLS ?=
 tools-bump: $(STAMP)
-	$(VENV)/bin/python scripts/bump_tools.py
+	$(VENV)/bin/python scripts/bump_tools.py $(TOOLS)
 
 clean:
 	rm -rf build tests/output .nox
