@@ -9,7 +9,7 @@ versions for ansible-test) is not on this machine is left out (nox skips it) and
 Sessions that need a container engine run only where docker or podman is found.
 Ctrl-C stops every session (nox and its children get SIGINT, so their temporary trees go) and ends the run.
 
-Usage: run_sessions.py [--jobs N] [--with-container-engine SESSION ...] [SESSION ...]; no SESSION: nox's defaults.
+Usage: run_sessions.py [--jobs N] [--with-container-engine SESSION]... [SESSION ...]; no SESSION: nox's defaults.
 """
 
 import argparse
@@ -132,7 +132,7 @@ def main():
     # One more than the cores: the sessions also wait (on pip, on the emulator's delays, on backoff).
     jobs = (os.cpu_count() or 1) + 1
     parser.add_argument("--jobs", type=int, default=jobs, help="sessions at once (default: cores + 1)")
-    parser.add_argument("--with-container-engine", nargs="*", default=[], metavar="SESSION")
+    parser.add_argument("--with-container-engine", action="append", default=[], metavar="SESSION")
     parser.add_argument("sessions", nargs="*")
     args = parser.parse_args()
 
