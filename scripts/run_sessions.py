@@ -139,7 +139,7 @@ def main():
     _remove_left_temporary_trees()
     left_out, no_engine = {}, {}
     sessions = _listed(args.sessions)
-    if args.with_container_engine:
+    if args.with_container_engine and not args.sessions:
         if _container_engine():
             sessions += _listed(args.with_container_engine)
         else:
