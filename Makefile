@@ -1,13 +1,10 @@
 # `make demo` and `make test` are the two commands of README.md; CONTRIBUTING.md tells the rest. Each target first
-# builds .venv from requirements-dev.txt (the SDK, ansible-core, pytest, nox and antsibull-nox); nox runs the checks
-# (noxfile.py, antsibull-nox.toml), each in an environment of its own under .nox/.
+# builds .venv from requirements-dev.txt with constraints.txt (the SDK, ansible-core, pytest, nox and antsibull-nox);
+# nox runs the checks (noxfile.py, antsibull-nox.toml), each in an environment of its own under .nox/.
 PYTHON ?= python3
 VENV ?= .venv
-# make test SESSIONS="lint ansible-test-units-2.19": some nox sessions only (`make sessions` lists them).
+# make test SESSIONS="lint emulator-tests": some nox sessions only (`make sessions` lists them).
 SESSIONS ?=
-ifdef TEST_STAGES
-$(error TEST_STAGES is gone: name nox sessions instead, e.g. make test SESSIONS="ansible-test-units-2.19"; make sessions lists them)
-endif
 # make emulator PORT=8080: a fixed port (default: a free one).
 PORT ?= 0
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
