@@ -198,8 +198,8 @@ def execution_environment(session):
     wanted = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line[:1].isalnum()]
     if sorted(filter(None, found)) != sorted(wanted):
         session.error("ansible-builder introspect found %s, not requirements.txt's %s." % (found, wanted))
-    shutil.copytree(ROOT / "meta", work / "definition")
-    definition = work / "definition" / "execution-environment.yml"
+    # The definition names its files from the collection's root, as an EE that includes the collection reads them.
+    definition = shutil.copy(shutil.copytree(ROOT / "meta", work / "meta") / "execution-environment.yml", work)
     session.run("ansible-builder", "create", "-f", definition, "-c", work / "context", silent=True)
     for name in ("requirements.txt", "bindep.txt"):
         if (ROOT / "meta" / ("ee-" + name)).read_bytes() != (work / "context" / "_build" / name).read_bytes():
