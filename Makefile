@@ -1,60 +1,37 @@
 # `make demo` and `make test` are the two commands of README.md; CONTRIBUTING.md tells the rest. Each target first
-# builds .venv from requirements-dev.txt (the SDK, ansible-core, pytest, nox and antsibull-nox); nox runs the checks
-# (noxfile.py, antsibull-nox.toml), each in an environment of its own under .nox/.
+# builds .venv from requirements-dev.txt with constraints.txt (the SDK, ansible-core, pytest, nox and antsibull-nox);
+# nox runs the checks (noxfile.py, antsibull-nox.toml), each in an environment of its own under .nox/.
 PYTHON ?= python3
 VENV ?= .venv
-# make test SESSIONS="lint ansible-test-units-2.19": some nox sessions only (`make sessions` lists them).
+# make test SESSIONS="lint emulator-tests": some nox sessions only (`make sessions` lists them).
 SESSIONS ?=
-ifdef TEST_STAGES
-$(error TEST_STAGES is gone: name nox sessions instead, e.g. make test SESSIONS="ansible-test-units-2.19"; make sessions lists them)
-endif
 # make emulator PORT=8080: a fixed port (default: a free one).
 PORT ?= 0
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 NOX := $(VENV)/bin/nox --no-color
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED := true
 
-.PHONY: demo test venv sessions emulator benchmark build docs changelog lint format test-cloud clean
+.PHONY: demo test venv sessions emulator benchmark build docs changelog lint format test-cloud tools-bump clean
 
 demo: $(STAMP)
 	$(NOX) -s demo
 
-# CI=true: antsibull-nox's formatters check instead of rewriting, and a missing Python fails instead of skipping.
-# Without SESSIONS, every default session runs, in three lanes at once, each with its own HOME under .nox/ and its
-# output shown when it ends: ansible-test with each of the two ansible-core versions of noxfile.py's MATRIX, and all
-# the other sessions that `nox -l` selects.
-ANSIBLE_TEST := ansible-test-sanity ansible-test-units ansible-test-integration
-LANE_A := $(addsuffix -2.19,$(ANSIBLE_TEST))
-LANE_B := $(addsuffix -2.21,$(ANSIBLE_TEST))
+# Every default nox session (or SESSIONS), side by side, one more at once than there are cores: a line when each
+# starts and ends, a table at the end, each one's output in .nox/logs/ (scripts/run_sessions.py). Sessions run with
+# CI=true, so antsibull-nox's formatters only check. A session whose Python is missing here is left out, and named;
+# where CI=true is set for make (.ci/run in CI), that fails the run instead. ee-check runs where docker or podman is.
 test: $(STAMP)
-ifeq ($(strip $(SESSIONS)),)
-	@echo "Running the nox sessions in three lanes; each lane's output follows when it ends."
-	@$(MAKE) --no-print-directory -j3 --output-sync=target test-lane-a test-lane-b test-lane-c
-else
-	CI=true $(NOX) -s $(SESSIONS)
-endif
-
-.PHONY: test-lane-a test-lane-b test-lane-c
-test-lane-a: $(STAMP)
-	CI=true ECS_NOX_HOME=home-a $(NOX) -s $(LANE_A)
-
-test-lane-b: $(STAMP)
-	CI=true ECS_NOX_HOME=home-b $(NOX) -s $(LANE_B)
-
-test-lane-c: $(STAMP)
-	CI=true ECS_NOX_HOME=home-c $(NOX) -s $$($(NOX) -l --json | $(VENV)/bin/python -c \
-		'import json, sys; print(" ".join(s["session"] for s in json.load(sys.stdin) if s["session"] not in sys.argv[1:]))' \
-		$(LANE_A) $(LANE_B))
+	$(VENV)/bin/python scripts/run_sessions.py --with-container-engine ee-check $(SESSIONS)
 
 sessions: $(STAMP)
 	$(NOX) -l
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt -c constraints.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -88,6 +65,12 @@ format: $(STAMP)
 # without the settings it says so and does nothing. Never part of `make test`.
 test-cloud: $(STAMP)
 	$(NOX) -s test-cloud
+
+# The newest versions of the tools pinned in constraints.txt (or of TOOLS="black isort" only), written into it;
+# `git diff constraints.txt` and `make test` then show what they change.
+TOOLS ?=
+tools-bump: $(STAMP)
+	$(VENV)/bin/python scripts/bump_tools.py $(TOOLS)
 
 clean:
 	rm -rf build tests/output .nox

@@ -5,7 +5,8 @@
 
 Where that host is out of reach (only package registries are), ansible-test finds this file in its cache,
 ~/.ansible/test/cache/get_pip_<version>.py, instead. It installs the pip version that ansible-test asks for from
-the package index, using the pip wheel that ships with CPython's ensurepip.
+the package index, using the pip wheel that ensurepip would install (bundled with CPython, or in the distribution's
+wheel directory).
 
 `python scripts/ansible_test_get_pip.py --home DIR` puts it into DIR/.ansible/test/cache for the ansible-test of
 the Python that runs it; then run ansible-test with HOME=DIR, never with your own HOME (see CONTRIBUTING.md). The
@@ -17,15 +18,18 @@ import glob
 import os
 import runpy
 import sys
+import sysconfig
 
 GET_PIP_ONLY_OPTIONS = ("--no-setuptools", "--no-wheel")
 
 
 def main():
-    """Run 'pip install' with ansible-test's arguments, from the wheel bundled with ensurepip."""
-    bundled = sorted(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl")))
+    """Run 'pip install' with ansible-test's arguments, from the pip wheel that ensurepip would install: bundled with
+    it, or in the distribution's wheel directory (WHEEL_PKG_DIR, such as Debian's /usr/share/python-wheels)."""
+    places = [os.path.join(os.path.dirname(ensurepip.__file__), "_bundled"), sysconfig.get_config_var("WHEEL_PKG_DIR")]
+    bundled = sorted(wheel for folder in filter(None, places) for wheel in glob.glob(os.path.join(folder, "pip-*.whl")))
     if not bundled:
-        sys.exit("ensurepip of %s has no bundled pip wheel" % sys.executable)
+        sys.exit("%s has no pip wheel for ensurepip (looked in %s)" % (sys.executable, ", ".join(filter(None, places))))
     sys.path.insert(0, bundled[-1])
     sys.argv = ["pip", "install"] + [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY_OPTIONS]
     runpy.run_module("pip", run_name="__main__", alter_sys=True)

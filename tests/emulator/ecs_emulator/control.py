@@ -126,7 +126,8 @@ class EmulatorControl:
         return self._call("POST", "/mutate", mutation)
 
     def settings(self):
-        """Return {"read_lag": s, "ipv6_account_quota": n or None, "secondary_eni_checks_instance": bool}."""
+        """Return {"read_lag": s, "stale_reads": n, "hold_reads": bool, "ipv6_account_quota": n or None,
+        "secondary_eni_checks_instance": bool}."""
         return self._call("GET", "/settings")
 
     def set_settings(self, **settings):
@@ -136,6 +137,18 @@ class EmulatorControl:
     def set_read_lag(self, seconds):
         """Make Describe show each ENI's IPv6 sets as they were `seconds` ago; returns the settings."""
         return self.set_settings(read_lag=seconds)
+
+    def set_stale_reads(self, count):
+        """After each IPv6 write to an ENI, the next `count` reads of it show its sets from before; returns settings."""
+        return self.set_settings(stale_reads=count)
+
+    def hold_reads(self):
+        """From now on, reads show each ENI's IPv6 sets from before its writes, until release_reads()."""
+        return self.set_settings(hold_reads=True)
+
+    def release_reads(self):
+        """End hold_reads(): reads show what the writes did (as read_lag and stale_reads let them)."""
+        return self.set_settings(hold_reads=False)
 
     def expire_token(self, access_key_id, expired=True):
         """Mark the token of a temporary (STS.*) key expired (or valid again); returns the key ids."""

@@ -258,6 +258,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             "access_key_id": self._claimed_access_key_id(),
             "request_id": request_id,
             "fault": None,
+            "stale": [],
         }
         delay_after = 0.0
         kind = None
@@ -284,7 +285,9 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             with state.lock:
                 if kind == "mutate_before":
                     state.apply_mutation(fault["mutation"])
+                state.take_served_stale()
                 answer, applied = run_action(state, action, params)
+                record["stale"] = state.take_served_stale()
             record["applied"] = applied
             record["status"] = 200
             if kind == "drop_after_apply":
@@ -409,7 +412,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
                 with state.lock:
                     item = table.get(item_id)
                     if item is not None and described:
-                        item = state.described_eni(item)
+                        item = state.described_eni(item, read=False)
                     item = json.loads(json.dumps(item))
                 if item is None:
                     return 404, {"error": "%s not found" % item_id}

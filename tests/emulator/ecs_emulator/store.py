@@ -36,11 +36,14 @@ CLIENT_TOKEN_TTL_SECONDS = 24 * 3600
 MAX_SCHEDULE_DELAY_SECONDS = 3600
 MAX_FAULT_DELAY_SECONDS = 600
 MAX_READ_LAG_SECONDS = 600
+MAX_STALE_READS = 1000
 # Versions of one ENI's IPv6 sets kept for the read lag; past this many writes within one lag, the oldest go.
 ENI_VERSION_LIMIT = 256
 MAX_RAW_BODY_CHARS = 1024 * 1024
 DEFAULT_SETTINGS = {
     "read_lag": 0.0,
+    "stale_reads": 0,
+    "hold_reads": False,
     "ipv6_account_quota": None,
     "secondary_eni_checks_instance": True,
 }
@@ -228,6 +231,12 @@ def validate_settings(spec, partial=True):
     result = {}
     if "read_lag" in spec:
         result["read_lag"] = _require_number(spec["read_lag"], "read_lag", 0, MAX_READ_LAG_SECONDS)
+    if "stale_reads" in spec:
+        result["stale_reads"] = _require_int(spec["stale_reads"], "stale_reads", 0, MAX_STALE_READS)
+    if "hold_reads" in spec:
+        if not isinstance(spec["hold_reads"], bool):
+            raise SeedError("hold_reads must be a boolean")
+        result["hold_reads"] = spec["hold_reads"]
     if "ipv6_account_quota" in spec:
         quota = spec["ipv6_account_quota"]
         result["ipv6_account_quota"] = None if quota is None else _require_int(quota, "ipv6_account_quota", 0, 10**7)
@@ -272,6 +281,8 @@ class EmulatorState:
             self.instances = {}
             self.network_interfaces = {}
             self.eni_versions = {}
+            self.stale_views = {}
+            self.served_stale = []
             self.eni_seq = {}
             self._next_eni_seq = 1
             self._private_ip_counter = 0
@@ -359,7 +370,8 @@ class EmulatorState:
     # ----------------------------------------------------------------- settings and read lag
 
     def get_settings(self):
-        """Return the current settings (read_lag, ipv6_account_quota, secondary_eni_checks_instance)."""
+        """Return the current settings (read_lag, stale_reads, hold_reads, ipv6_account_quota,
+        secondary_eni_checks_instance)."""
         with self.lock:
             return dict(self.settings)
 
@@ -368,6 +380,9 @@ class EmulatorState:
         clean = validate_settings(spec)
         with self.lock:
             self.settings.update(clean)
+            if not self.settings["hold_reads"]:
+                # Released: what was held shows as read_lag lets it.
+                self.stale_views = {eni_id: view for eni_id, view in self.stale_views.items() if view[1] is not None}
             return dict(self.settings)
 
     def _start_versions(self, eni_id):
@@ -375,16 +390,20 @@ class EmulatorState:
         versions = collections.deque(maxlen=ENI_VERSION_LIMIT)
         versions.append((float("-inf"), _ipv6_view(self.network_interfaces[eni_id])))
         self.eni_versions[eni_id] = versions
+        self.stale_views.pop(eni_id, None)
 
     def note_ipv6_change(self, eni_id, now=None):
         """Record the ENI's current IPv6 sets as a new version, shown by Describe once read_lag has passed.
 
-        Versions that can no longer be shown (older than the newest one already visible) are dropped.
+        Versions that can no longer be shown (older than the newest one already visible) are dropped. With
+        stale_reads or hold_reads, the sets from before the first write not yet shown stay what Describe shows for
+        the next stale_reads reads of the ENI after this write, or while hold_reads is on.
         """
         with self.lock:
             eni = self.network_interfaces.get(eni_id)
             if eni is None:
                 self.eni_versions.pop(eni_id, None)
+                self.stale_views.pop(eni_id, None)
                 return
             view = _ipv6_view(eni)
             versions = self.eni_versions.get(eni_id)
@@ -393,20 +412,37 @@ class EmulatorState:
                 return
             if versions[-1][1] == view:
                 return
+            if self.settings["hold_reads"] or self.settings["stale_reads"]:
+                before = self.stale_views.get(eni_id, (versions[-1][1],))[0]
+                self.stale_views[eni_id] = [
+                    before,
+                    None if self.settings["hold_reads"] else self.settings["stale_reads"],
+                ]
             now = time.monotonic() if now is None else now
             versions.append((now, view))
             horizon = now - self.settings["read_lag"]
             while len(versions) > 1 and versions[1][0] <= horizon:
                 versions.popleft()
 
-    def described_eni(self, eni, now=None):
-        """Return the ENI as Describe shows it now: the newest IPv6 version older than read_lag (else the oldest kept).
+    def described_eni(self, eni, now=None, read=True):
+        """Return the ENI as Describe shows it now: the IPv6 sets kept by stale_reads or hold_reads, else the newest
+        version older than read_lag (else the oldest kept).
 
-        Returns the stored ENI itself when nothing is delayed, else a shallow copy with the older IPv6 sets.
+        Returns the stored ENI itself when nothing is delayed, else a shallow copy with the older IPv6 sets. A `read`
+        (an API call's, not the control API's) uses up one of the stale reads and is noted by take_served_stale().
         """
         with self.lock:
+            eni_id = eni["NetworkInterfaceId"]
+            held = self.stale_views.get(eni_id)
+            if held is not None and held[0] != _ipv6_view(eni):
+                if read and held[1] is not None:
+                    held[1] -= 1
+                    if held[1] <= 0:
+                        del self.stale_views[eni_id]
+                return self._shown(eni, held[0], read)
+            self.stale_views.pop(eni_id, None)
             lag = self.settings["read_lag"]
-            versions = self.eni_versions.get(eni["NetworkInterfaceId"])
+            versions = self.eni_versions.get(eni_id)
             if lag <= 0 or not versions or len(versions) == 1 and versions[0][1] == _ipv6_view(eni):
                 return eni
             horizon = (time.monotonic() if now is None else now) - lag
@@ -415,13 +451,26 @@ class EmulatorState:
                 if since <= horizon:
                     shown = view
                     break
+            return self._shown(eni, shown, read)
+
+    def _shown(self, eni, shown, read):
+        """The ENI with the IPv6 sets `shown` (itself when they are current); a stale `read` is noted."""
+        with self.lock:
             if shown == _ipv6_view(eni):
                 return eni
+            if read:
+                self.served_stale.append(eni["NetworkInterfaceId"])
             copy_of_eni = dict(eni)
             copy_of_eni["Ipv6Addresses"] = list(shown[0])
             copy_of_eni["Ipv6Prefixes"] = list(shown[1])
             copy_of_eni["Ipv6PrimaryAddress"] = shown[2]
             return copy_of_eni
+
+    def take_served_stale(self):
+        """Return the ids of the ENIs that reads showed stale since the last call (sorted, once each), and forget them."""
+        with self.lock:
+            served, self.served_stale = sorted(set(self.served_stale)), []
+            return served
 
     def lookup_credential(self, access_key_id):
         """Return (secret, required_security_token_or_None) for a key id, or None when the key is unknown."""
