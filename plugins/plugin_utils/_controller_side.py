@@ -102,7 +102,7 @@ def choose_path(action, task_vars):
     try:
         wanted = boolean(wanted, strict=True)
     except TypeError:
-        raise AnsibleActionFail("%s must be true or false, not %r." % (CONTROLLER_SIDE_VARIABLE, wanted))
+        raise AnsibleActionFail("%s must be true or false, not %r." % (CONTROLLER_SIDE_VARIABLE, wanted)) from None
     if not wanted:
         return PathChoice(False, "%s is false" % CONTROLLER_SIDE_VARIABLE)
     transport = getattr(action._connection, "transport", None)
@@ -223,7 +223,7 @@ def run_in_process(run, argument_spec, args, module_name, check_mode, diff, envi
         for warning in validation._warnings:
             module.warn("Both option {option} and its alias {alias} are set.".format(**warning))
         try:
-            if len(validation.errors.errors):
+            if validation.errors.errors:
                 message = validation.errors.msg
                 if isinstance(validation.errors.errors[0], UnsupportedError):
                     message = "Unsupported parameters for ({name}) {kind}: {msg}".format(
