@@ -3,16 +3,23 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Side-by-side benchmark of ecs_eni_ipv6 against the local ECS emulator (`make benchmark`).
 
-Prints, from one run, medians of interleaved runs:
+Prints, from one run, medians of interleaved runs, for both paths a task of the collection can take on a local
+connection: in a module process (the variable alibabacloud_ecs_controller_side set to false) and in the controller's
+worker (the action plugin's controller-side path, the default):
 - an ad hoc release task versus an ad hoc ansible.builtin.ping (ratio);
 - a playbook looping over 30 ENIs versus the same loop of ping (ratio per item);
 - the SDK floor: a bare Python script that imports the same ECS SDK client and makes the same calls, no Ansible;
   and the module's own time above ping + SDK floor;
 - with --before PATH, the same tasks run from another checkout of the collection (an earlier commit) in the same
   rounds, side by side;
-- the API calls of a no-op, a check-mode run, a 1-address and a 25-address release;
+- the API calls of a no-op, a check-mode run, a 1-address and a 25-address release, on both paths;
 - the module's import time, its `python -X importtime` top five (the fastest of three imports), and its peak
-  memory.
+  memory;
+- the controller's peak memory (the largest process of ansible-playbook's tree) over a 20-item and a 200-item
+  release loop, on both paths and for ping;
+- a leak check of the controller-side path: 200 tasks run by the action plugin's helper in one process, as in one
+  worker, counting its open file descriptors, its TCP connections and its resident memory after the 20th and the
+  200th task.
 Medians and the best round of each are both shown: on a busy machine the medians move with the load.
 Everything talks to the emulator on 127.0.0.1 only.
 """
@@ -60,6 +67,55 @@ from ansible_collections.alibabacloud.ecs.plugins.module_utils import _sdk
 print(time.perf_counter() - started)
 """
 IMPORTTIME_SCRIPT = "import ansible_collections.alibabacloud.ecs.plugins.modules.ecs_eni_ipv6"
+CONTROLLER_SIDE = "alibabacloud_ecs_controller_side"
+# The paths of a task on a local connection, as the extra variable that picks each.
+PATHS = (("module", "false"), ("controller", "true"))
+MEMORY_LOOPS = (20, 200)
+# The leak check: the controller-side helper runs `count` tasks in one process, like a worker over a loop, and prints
+# its open file descriptors, TCP connections and resident memory after the 20th task and after the last.
+LEAK_SCRIPT = r"""
+import json, os, resource, sys
+from ansible_collections.alibabacloud.ecs.plugins.modules import ecs_eni_ipv6_info as module
+from ansible_collections.alibabacloud.ecs.plugins.plugin_utils._controller_side import run_in_process
+
+def sockets():
+    inodes = set()
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink("/proc/self/fd/" + name)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    count = 0
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        with open(table) as lines:
+            count += sum(1 for line in list(lines)[1:] if line.split()[9] in inodes)
+    return count
+
+def rss_mib():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 1048576.0
+
+args, count = json.loads(sys.argv[1]), int(sys.argv[2])
+figures = {}
+for number in range(1, count + 1):
+    result = run_in_process(module.run, module.ARGUMENT_SPEC, dict(args), "ecs_eni_ipv6_info", False, False, {})
+    if result.get("failed"):
+        raise SystemExit(result["msg"])
+    if number in (20, count):
+        figures[number] = dict(fds=len(os.listdir("/proc/self/fd")), tcp=sockets(), rss_mib=rss_mib())
+print(json.dumps(figures))
+"""
+# Peak resident memory of the largest process of a command's tree (each finished process counts once waited for).
+PEAK_SCRIPT = r"""
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+if done.returncode:
+    sys.stdout.write(done.stdout.decode("utf-8", "replace"))
+    raise SystemExit(done.returncode)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0)
+"""
 
 
 # The API-call cases (check mode, the addresses released of eni-bench002), each run once per read lag.
@@ -140,36 +196,78 @@ class Bench(object):
             raise RuntimeError("%s failed:\n%s" % (" ".join(command[:4]), done.stdout.decode("utf-8", "replace")))
         return elapsed
 
-    def adhoc_release(self, eni="eni-bench000", number=1, version="after"):
+    def adhoc_release(self, eni="eni-bench000", number=1, version="after", path="module"):
         args = dict(self.connection, network_interface_id=eni, state="absent", ipv6_addresses=[address(number)])
         return self.timed(
-            [ANSIBLE, "localhost"] + self.inventory + ["-m", MODULE, "-a", json.dumps(args)], self.envs[version]
+            [ANSIBLE, "localhost"] + self.inventory + self.path_vars(path) + ["-m", MODULE, "-a", json.dumps(args)],
+            self.envs[version],
         )
+
+    @staticmethod
+    def path_vars(path):
+        """The extra variable that picks the path (given to the checkout before the change too, which ignores it)."""
+        return ["-e", "%s=%s" % (CONTROLLER_SIDE, dict(PATHS)[path])]
 
     def adhoc_ping(self):
         return self.timed([ANSIBLE, "localhost"] + self.inventory + ["-m", "ansible.builtin.ping"])
 
-    def playbook(self, name, task, env=None):
-        path = os.path.join(self.workdir, name + ".yml")
+    def playbook_command(self, name, task, items=ENI_COUNT, path="module"):
+        playbook = os.path.join(self.workdir, name + ".yml")
         play = [
             {
                 "hosts": "localhost",
                 "gather_facts": False,
-                "tasks": [dict(task, name=name, loop="{{ range(%d) | list }}" % ENI_COUNT)],
+                "tasks": [dict(task, name=name, loop="{{ range(%d) | list }}" % items)],
             }
         ]
-        with open(path, "w") as handle:
+        with open(playbook, "w") as handle:
             json.dump(play, handle)
-        return self.timed([ANSIBLE_PLAYBOOK] + self.inventory + [path], env)
+        return [ANSIBLE_PLAYBOOK] + self.inventory + self.path_vars(path) + [playbook]
 
-    def loop_release(self, number=2, version="after"):
-        args = dict(
-            self.connection,
-            network_interface_id="eni-bench{{ '%03d' % item }}",
-            state="absent",
-            ipv6_addresses=["2408:4005:3a0:a100::{{ '%%x' %% (item * 256 + %d) }}" % number],
+    def playbook(self, name, task, env=None, path="module"):
+        return self.timed(self.playbook_command(name, task, path=path), env)
+
+    @staticmethod
+    def release_task(number, connection):
+        """Item i releases address `number + i // 30` of ENI i % 30: a loop of up to 30 * (255 - number) items."""
+        return {
+            MODULE: dict(
+                connection,
+                network_interface_id="eni-bench{{ '%%03d' %% (item %% %d) }}" % ENI_COUNT,
+                state="absent",
+                ipv6_addresses=[
+                    "2408:4005:3a0:a100::{{ '%%x' %% ((item %% %d) * 256 + %d + item // %d) }}"
+                    % (ENI_COUNT, number, ENI_COUNT)
+                ],
+            )
+        }
+
+    def loop_release(self, number=2, version="after", path="module"):
+        task = self.release_task(number, self.connection)
+        return self.playbook("release_loop_%s_%s" % (version, path), task, self.envs[version], path)
+
+    def loop_peak_memory_mib(self, items, path=None):
+        """Peak memory of the largest process of a release loop of `items` items on a path (None: a ping loop)."""
+        self.seed(addresses_each=items // ENI_COUNT + 20)
+        task = {"ansible.builtin.ping": {}} if path is None else self.release_task(12, self.connection)
+        command = self.playbook_command("memory_%s_%d" % (path, items), task, items, path or "module")
+        done = subprocess.run(
+            [sys.executable, "-c", PEAK_SCRIPT] + command, env=self.env, stdout=subprocess.PIPE, check=False
         )
-        return self.playbook("release_loop_" + version, {MODULE: args}, self.envs[version])
+        if done.returncode:
+            raise RuntimeError("the %d-item loop failed:\n%s" % (items, done.stdout.decode("utf-8", "replace")))
+        return float(done.stdout.decode("utf-8").strip().splitlines()[-1])
+
+    def leak_check(self, count=200):
+        """Open fds, TCP connections and resident memory of one process after 20 and `count` controller-side tasks."""
+        args = dict(self.connection, network_interface_ids=["eni-bench001"])
+        done = subprocess.run(
+            [sys.executable, "-c", LEAK_SCRIPT, json.dumps(args), str(count)],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            check=True,
+        )
+        return json.loads(done.stdout.decode("utf-8"))
 
     def loop_ping(self):
         return self.playbook("ping_loop", {"ansible.builtin.ping": {}})
@@ -188,17 +286,22 @@ class Bench(object):
             ]
         )
 
-    def api_calls(self, check_mode, addresses):
+    def api_calls(self, check_mode, addresses, path="module"):
+        """Reads, writes and seconds of one release task: the module run by itself, or an ad hoc task in the
+        controller's worker."""
         self.control.clear_calls()
         args = dict(
             self.connection,
             network_interface_id="eni-bench002",
             state="absent",
             ipv6_addresses=[address(number, 2) for number in addresses],
-            _ansible_check_mode=check_mode,
         )
         started = time.perf_counter()
-        self.run_module(args)
+        if path == "module":
+            self.run_module(dict(args, _ansible_check_mode=check_mode))
+        else:
+            command = [ANSIBLE, "localhost"] + self.inventory + self.path_vars(path) + ["-m", MODULE]
+            self.timed(command + ["-a", json.dumps(args)] + (["--check"] if check_mode else []))
         seconds = time.perf_counter() - started
         actions = [call["action"] for call in self.control.calls()]
         reads = sum(1 for action in actions if action.startswith("Describe"))
@@ -296,6 +399,8 @@ def measure(bench, rounds):
         ("loop_release", lambda: bench.loop_release(number=2)),
         ("loop_ping", bench.loop_ping),
         ("sdk_floor", lambda: bench.sdk_floor(number=3)),
+        ("controller_adhoc_release", lambda: bench.adhoc_release(number=6, path="controller")),
+        ("controller_loop_release", lambda: bench.loop_release(number=7, path="controller")),
     ]
     if "before" in bench.envs:
         runs += [
@@ -308,14 +413,21 @@ def measure(bench, rounds):
         # Interleaved, and the order flips every round, so that drift and warm-up hit all sides alike.
         for name, run in runs if number % 2 == 0 else reversed(runs):
             times[name].append(run())
-    calls = dict((name, []) for name in API_CALL_CASES)
+    calls = dict((path, dict((name, []) for name in API_CALL_CASES)) for path, value in PATHS)
     # ECS reads are eventually consistent: the same tasks again while Describe lags behind each write.
-    for lag in API_CALL_LAGS:
-        bench.seed()
-        bench.control.set_read_lag(lag)
-        for name, (check_mode, numbers) in API_CALL_CASES.items():
-            calls[name].append(bench.api_calls(check_mode, numbers))
-        bench.control.set_read_lag(0)
+    for path, value in PATHS:
+        for lag in API_CALL_LAGS:
+            bench.seed()
+            bench.control.set_read_lag(lag)
+            for name, (check_mode, numbers) in API_CALL_CASES.items():
+                calls[path][name].append(bench.api_calls(check_mode, numbers, path))
+            bench.control.set_read_lag(0)
+    memory = {}
+    for items in MEMORY_LOOPS:
+        for path in ("ping",) + tuple(path for path, value in PATHS):
+            memory["%s %d" % (path, items)] = bench.loop_peak_memory_mib(items, None if path == "ping" else path)
+    bench.seed()
+    leaks = bench.leak_check()
     imports = {}
     importtime = {}
     for version in bench.envs:
@@ -332,6 +444,8 @@ def measure(bench, rounds):
         "import_seconds": imports,
         "importtime": importtime,
         "peak_memory_mib": bench.peak_memory_mib(),
+        "loop_peak_memory_mib": memory,
+        "leak_check": leaks,
     }
 
 
@@ -359,9 +473,33 @@ def report(figures, rounds):
     )
     print("%-46s %10s" % ("module process peak memory (1-address release)", "%.1fMiB" % figures["peak_memory_mib"]))
     print()
-    print("%-30s" % "API calls (reads + writes)" + "".join("%24s" % ("read lag %gs" % lag) for lag in API_CALL_LAGS))
-    for name, by_lag in figures["api_calls"].items():
-        print("%-30s" % name + "".join("%24s" % ("%d + %d in %.2fs" % case) for case in by_lag))
+    print(
+        "%-30s" % "API calls (reads + writes)"
+        + "".join("%24s" % ("%s, lag %gs" % (path, lag)) for path, value in PATHS for lag in API_CALL_LAGS)
+    )
+    for name in API_CALL_CASES:
+        cases = [case for path, value in PATHS for case in figures["api_calls"][path][name]]
+        print("%-30s" % name + "".join("%24s" % ("%d + %d in %.2fs" % tuple(case)) for case in cases))
+    print("(module: the module run by itself, as today; controller: an ad hoc task, ansible's start included)")
+    print()
+    print(
+        "%-46s" % "controller peak memory, release loop"
+        + "".join("%12s" % path for path in ("ping", "module", "controller"))
+    )
+    for items in MEMORY_LOOPS:
+        print(
+            "%-46s" % ("%d items" % items)
+            + "".join(
+                "%11.1fM" % figures["loop_peak_memory_mib"]["%s %d" % (path, items)]
+                for path in ("ping", "module", "controller")
+            )
+        )
+    leaks = figures["leak_check"]
+    first, last = sorted(leaks, key=int)
+    print()
+    print("%-46s %12s %12s" % ("controller-side leak check, one process", "after %s" % first, "after %s" % last))
+    for key, label in (("fds", "open file descriptors"), ("tcp", "TCP connections"), ("rss_mib", "resident MiB")):
+        print("%-46s %12s %12s" % (label, "%g" % round(leaks[first][key], 1), "%g" % round(leaks[last][key], 1)))
     for version, top in sorted(figures["importtime"].items(), reverse=True):
         print()
         print("python -X importtime, one import of the module (%s): %.3fs" % (version, top["module_seconds"]))
@@ -385,10 +523,27 @@ def report_times(figures, med):
             cells += ["%.3fs" % before_module, "%.2fx" % (before_module / ping)]
         print(row_format % tuple(cells))
 
-    row("ad hoc task (1-address release)", med["adhoc_release"], med["adhoc_ping"], med.get("before_adhoc_release"))
     row(
-        "playbook loop over %d ENIs, per item" % ENI_COUNT,
+        "ad hoc task (1-address release), module",
+        med["adhoc_release"],
+        med["adhoc_ping"],
+        med.get("before_adhoc_release"),
+    )
+    row(
+        "loop over %d ENIs, per item, module" % ENI_COUNT,
         med["loop_release"] / ENI_COUNT,
+        med["loop_ping"] / ENI_COUNT,
+        med.get("before_loop_release", 0) / ENI_COUNT,
+    )
+    row(
+        "ad hoc task (1-address release), controller",
+        med["controller_adhoc_release"],
+        med["adhoc_ping"],
+        med.get("before_adhoc_release"),
+    )
+    row(
+        "loop over %d ENIs, per item, controller" % ENI_COUNT,
+        med["controller_loop_release"] / ENI_COUNT,
         med["loop_ping"] / ENI_COUNT,
         med.get("before_loop_release", 0) / ENI_COUNT,
     )

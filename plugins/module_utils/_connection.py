@@ -69,7 +69,8 @@ def plain_http_warning(endpoint):
         pass
     return (
         "endpoint %s is plain HTTP to a host other than localhost (127.0.0.0/8, ::1): every request, the security "
-        "token and the signed headers included, is sent unencrypted. Use https:// to avoid it." % ("http://" + host_port)
+        "token and the signed headers included, is sent unencrypted. Use https:// to avoid it."
+        % ("http://" + host_port)
     )
 
 
