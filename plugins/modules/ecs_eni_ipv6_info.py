@@ -204,7 +204,7 @@ error:
     code:
       description:
         - The error code ECS answered, for example C(InvalidEniId.NotFound) or C(Throttling.User).
-        - Or one of the collection's own codes, for failures that carry no ECS code (ECS never sends these):
+        - Or one of the collection's own codes, for failures that carry no ECS code (ECS never sends these);
           C(ConnectionFailed), C(ConnectionLost), C(ReadTimeout), C(TlsHandshakeFailed), C(TlsCertificateInvalid),
           C(HttpError<status>) (an HTTP error whose body is not an ECS answer), C(InvalidResponse),
           C(CredentialsNotFound), C(ProfileNotFound), C(SdkError), C(InvalidNextToken) (C(DescribeNetworkInterfaces)

@@ -193,7 +193,7 @@ def test_banner_with_demo_seed_and_read_lag(tmp_path):
         lines = read_banner(process)
         assert lines[:8] == [
             "ECS emulator listening on http://127.0.0.1:%d" % port,
-            "  endpoint:          127.0.0.1:%d (protocol http)" % port,
+            "  endpoint:          http://127.0.0.1:%d" % port,
             "  region:            cn-hangzhou",
             "  access key id:     LTAI5tEmulatorTestKey",
             "  access key secret: emulator-secret-not-real (a fixed test value)",

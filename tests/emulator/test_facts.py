@@ -102,6 +102,29 @@ def test_primary_address_can_be_released_and_assign_never_makes_one(client, cont
     assert primary_pairs(attribute(client, "eni-p").ipv_6sets) == [(ips(2)[0], False), (ips(1)[0], False)]
 
 
+@pytest.mark.parametrize("code", ["InvalidIp.IpUnassigned", "InvalidOperation.Ipv6PrimaryCannotRelease"])
+def test_a_primary_address_release_can_be_refused_as_a_whole_with_a_chosen_code(client, control, ips, code):
+    control.seed(
+        {"network_interfaces": [{"NetworkInterfaceId": "eni-p", "Type": "Primary", "Ipv6Addresses": ips(1, 2, 3)}]}
+    )
+    control.set_settings(primary_ipv6_release_refusal=code)
+    refused = refusal(unassign, client, "eni-p", ips(2, 1))
+    assert (refused.code, refused.status_code) == (code, 403)
+    assert ips(1)[0] in refused.message and "primary" in refused.message
+    assert control.eni("eni-p")["Ipv6Addresses"] == ips(1, 2, 3), "nothing of the refused call is released"
+    unassign(client, "eni-p", ips(2))
+    assert control.eni("eni-p")["Ipv6Addresses"] == ips(1, 3), "other addresses are released as before"
+    control.set_settings(primary_ipv6_release_refusal=None)
+    unassign(client, "eni-p", ips(1))
+    assert control.eni("eni-p")["Ipv6Addresses"] == ips(3)
+
+
+def test_the_primary_release_refusal_must_be_a_code(control):
+    for value in (True, "", "no spaces allowed", 3):
+        with pytest.raises(EmulatorControlError):
+            control.set_settings(primary_ipv6_release_refusal=value)
+
+
 def test_primary_seed_must_be_one_of_the_addresses(control, ips):
     for primary in (ips(9)[0], "not-an-address"):
         with pytest.raises(EmulatorControlError) as caught:

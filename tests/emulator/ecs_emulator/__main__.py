@@ -97,7 +97,7 @@ def banner(server, args, state):
     """Return the lines printed at start: endpoint, test credentials, region, settings and the demo ENIs."""
     lines = [
         "ECS emulator listening on %s" % server.url,
-        "  endpoint:          %s:%d (protocol http)" % (server.server_address[0], server.port),
+        "  endpoint:          http://%s:%d" % (server.server_address[0], server.port),
         "  region:            %s" % args.region,
         "  access key id:     %s" % args.access_key_id,
     ]

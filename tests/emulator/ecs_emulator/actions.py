@@ -17,6 +17,7 @@ from .errors import (
     MSG_IP_ASSIGNED,
     MSG_IP_REPEATED,
     MSG_IP_UNASSIGNED,
+    MSG_PRIMARY_IPV6_REFUSED,
     ApiError,
     invalid_parameter,
     missing_parameter,
@@ -319,6 +320,9 @@ def unassign_ipv6_addresses(state, params, region):
     missing = [value for value in wanted if value not in held]
     if missing:
         raise ApiError(403, "InvalidIp.IpUnassigned", MSG_IP_UNASSIGNED.format(",".join(missing)))
+    refusal = state.settings["primary_ipv6_release_refusal"]
+    if refusal and eni["Ipv6PrimaryAddress"] and eni["Ipv6PrimaryAddress"] in wanted:
+        raise ApiError(403, refusal, MSG_PRIMARY_IPV6_REFUSED.format(eni["Ipv6PrimaryAddress"]))
     held[:] = [value for value in held if value not in wanted]
     if eni["Ipv6PrimaryAddress"] in wanted:
         eni["Ipv6PrimaryAddress"] = ""

@@ -127,7 +127,7 @@ class EmulatorControl:
 
     def settings(self):
         """Return {"read_lag": s, "stale_reads": n, "hold_reads": bool, "ipv6_account_quota": n or None,
-        "secondary_eni_checks_instance": bool}."""
+        "secondary_eni_checks_instance": bool, "primary_ipv6_release_refusal": code or None}."""
         return self._call("GET", "/settings")
 
     def set_settings(self, **settings):

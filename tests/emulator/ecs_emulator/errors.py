@@ -10,6 +10,7 @@ MSG_ECS_STATE = (
 )
 MSG_IP_REPEATED = 'The specified ipAddress "{0}" is(are) repeated.'
 MSG_IP_UNASSIGNED = 'The specified ipAddress "{0}" is(are) not assigned on the network interface.'
+MSG_PRIMARY_IPV6_REFUSED = 'The specified ipAddress "{0}" is the primary IPv6 address of the network interface.'
 MSG_IP_ASSIGNED = 'The specified ipAddress "{0}" is(are) already assigned.'
 MSG_ACTION_NOT_FOUND = "Specified api is not found, please check your url and method."
 

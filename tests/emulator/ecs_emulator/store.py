@@ -9,6 +9,7 @@ import collections
 import copy
 import hashlib
 import ipaddress
+import re
 import threading
 import time
 
@@ -46,6 +47,9 @@ DEFAULT_SETTINGS = {
     "hold_reads": False,
     "ipv6_account_quota": None,
     "secondary_eni_checks_instance": True,
+    # None: a primary IPv6 address is released like any other; an error code: UnassignIpv6Addresses refuses a call
+    # that names one with that code (HTTP 403).
+    "primary_ipv6_release_refusal": None,
 }
 
 INSTANCE_KEYS = {"InstanceId", "RegionId", "Status", "EniIpv6AddressQuantity", "Ipv6AddressQuota", "ZoneId"}
@@ -244,6 +248,13 @@ def validate_settings(spec, partial=True):
         if not isinstance(spec["secondary_eni_checks_instance"], bool):
             raise SeedError("secondary_eni_checks_instance must be a boolean")
         result["secondary_eni_checks_instance"] = spec["secondary_eni_checks_instance"]
+    if "primary_ipv6_release_refusal" in spec:
+        refusal = spec["primary_ipv6_release_refusal"]
+        if refusal is not None and not (
+            isinstance(refusal, str) and re.match(r"^[A-Za-z][A-Za-z0-9.]{0,99}\Z", refusal)
+        ):
+            raise SeedError("primary_ipv6_release_refusal must be null or an error code such as InvalidIp.IpUnassigned")
+        result["primary_ipv6_release_refusal"] = refusal
     return result
 
 
