@@ -63,7 +63,6 @@ IMPORT_SCRIPT = r"""
 import time
 started = time.perf_counter()
 import ansible_collections.alibabacloud.ecs.plugins.modules.ecs_eni_ipv6 as module
-from ansible_collections.alibabacloud.ecs.plugins.module_utils import _sdk
 print(time.perf_counter() - started)
 """
 IMPORTTIME_SCRIPT = "import ansible_collections.alibabacloud.ecs.plugins.modules.ecs_eni_ipv6"
@@ -118,13 +117,16 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0)
 """
 
 
-# The API-call cases (check mode, the addresses released of eni-bench002), each run once per read lag.
+# The API-call cases (check mode, the addresses released of eni-bench002, the primary ENI of i-bench, and how the
+# task names it), each run once per read lag.
 API_CALL_CASES = {
-    "no-op": (False, [200]),
-    "check mode": (True, [5]),
-    "1-address release": (False, [5]),
-    "25-address release": (False, list(range(6, 31))),
+    "no-op": (False, [200], "network_interface_id"),
+    "check mode": (True, [5], "network_interface_id"),
+    "1-address release": (False, [5], "network_interface_id"),
+    "25-address release": (False, list(range(6, 31)), "network_interface_id"),
+    "1-address release, by instance_id": (False, [4], "instance_id"),
 }
+TARGETS = {"network_interface_id": "eni-bench002", "instance_id": "i-bench"}
 API_CALL_LAGS = (0, 2)
 
 
@@ -178,6 +180,7 @@ class Bench(object):
                     {
                         "NetworkInterfaceId": "eni-bench%03d" % n,
                         "InstanceId": "i-bench",
+                        "Type": "Primary" if n == 2 else "Secondary",
                         "Status": "InUse",
                         "Ipv6Addresses": [address(a, n) for a in range(1, addresses_each + 1)],
                     }
@@ -196,8 +199,15 @@ class Bench(object):
             raise RuntimeError("%s failed:\n%s" % (" ".join(command[:4]), done.stdout.decode("utf-8", "replace")))
         return elapsed
 
-    def adhoc_release(self, eni="eni-bench000", number=1, version="after", path="module"):
-        args = dict(self.connection, network_interface_id=eni, state="absent", ipv6_addresses=[address(number)])
+    def adhoc_release(
+        self, eni="eni-bench000", number=1, version="after", path="module", target="network_interface_id"
+    ):
+        """An ad hoc release of one address of eni (of eni-bench002, the primary ENI, when named by instance_id)."""
+        if target == "instance_id":
+            eni, number = TARGETS[target], address(number, 2)
+        else:
+            number = address(number)
+        args = dict(self.connection, state="absent", ipv6_addresses=[number], **{target: eni})
         return self.timed(
             [ANSIBLE, "localhost"] + self.inventory + self.path_vars(path) + ["-m", MODULE, "-a", json.dumps(args)],
             self.envs[version],
@@ -286,15 +296,15 @@ class Bench(object):
             ]
         )
 
-    def api_calls(self, check_mode, addresses, path="module"):
+    def api_calls(self, check_mode, addresses, path="module", target="network_interface_id"):
         """Reads, writes and seconds of one release task: the module run by itself, or an ad hoc task in the
         controller's worker."""
         self.control.clear_calls()
         args = dict(
             self.connection,
-            network_interface_id="eni-bench002",
             state="absent",
             ipv6_addresses=[address(number, 2) for number in addresses],
+            **{target: TARGETS[target]}
         )
         started = time.perf_counter()
         if path == "module":
@@ -401,6 +411,7 @@ def measure(bench, rounds):
         ("sdk_floor", lambda: bench.sdk_floor(number=3)),
         ("controller_adhoc_release", lambda: bench.adhoc_release(number=6, path="controller")),
         ("controller_loop_release", lambda: bench.loop_release(number=7, path="controller")),
+        ("adhoc_release_by_instance", lambda: bench.adhoc_release(number=1, target="instance_id")),
     ]
     if "before" in bench.envs:
         runs += [
@@ -419,8 +430,8 @@ def measure(bench, rounds):
         for lag in API_CALL_LAGS:
             bench.seed()
             bench.control.set_read_lag(lag)
-            for name, (check_mode, numbers) in API_CALL_CASES.items():
-                calls[path][name].append(bench.api_calls(check_mode, numbers, path))
+            for name, (check_mode, numbers, target) in API_CALL_CASES.items():
+                calls[path][name].append(bench.api_calls(check_mode, numbers, path, target))
             bench.control.set_read_lag(0)
     memory = {}
     for items in MEMORY_LOOPS:
@@ -520,7 +531,7 @@ def report_times(figures, med):
     def row(name, module, ping, before_module=None):
         cells = [name, "%.3fs" % module, "%.3fs" % ping, "%.2fx" % (module / ping)]
         if before:
-            cells += ["%.3fs" % before_module, "%.2fx" % (before_module / ping)]
+            cells += ["%.3fs" % before_module, "%.2fx" % (before_module / ping)] if before_module else ["", ""]
         print(row_format % tuple(cells))
 
     row(
@@ -529,6 +540,7 @@ def report_times(figures, med):
         med["adhoc_ping"],
         med.get("before_adhoc_release"),
     )
+    row("ad hoc task (1-address release by instance_id), module", med["adhoc_release_by_instance"], med["adhoc_ping"])
     row(
         "loop over %d ENIs, per item, module" % ENI_COUNT,
         med["loop_release"] / ENI_COUNT,
