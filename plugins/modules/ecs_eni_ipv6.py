@@ -44,7 +44,6 @@ options:
       - RV(network_interface_id) returns the ENI it used.
       - Exactly one of O(network_interface_id) and O(instance_id) is required.
     type: str
-    version_added: 0.2.0
   state:
     description:
       - V(present) makes sure the ENI holds O(ipv6_addresses) and O(ipv6_prefixes), and at least
@@ -221,7 +220,6 @@ primary_ipv6_address:
   returned: once the task read the ENI
   type: str
   sample: 2408:4005:3a0:a100::1
-  version_added: 0.2.0
 ipv6_addresses:
   description:
     - The IPv6 addresses the ENI holds after the task, in RFC 5952 form, as ECS lists them once it shows the

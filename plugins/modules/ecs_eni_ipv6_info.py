@@ -181,7 +181,6 @@ network_interfaces:
           it marks none.
       type: str
       sample: 2408:4005:3a0:a100::4
-      version_added: 0.2.0
     ipv6_addresses:
       description: The IPv6 addresses the ENI holds, in RFC 5952 form, in the order ECS listed them.
       type: list
