@@ -220,6 +220,10 @@ class Scenario(object):
         self._starting()
         outcome = harness.run_command(command, env or self.env(), self.workdir)
         self._ended()
+        if "-vvvv" in command:
+            # The action plugin says at -vvv where the task ran.
+            where = "in the controller's worker" if self.path == "controller" else "as a module"
+            assert "so it runs " + where in outcome[1], outcome[1][-4000:]
         return outcome
 
     def _starting(self):
