@@ -28,9 +28,22 @@ def pytest_configure(config):
 def pytest_generate_tests(metafunc):
     """A test that takes `lag` (every write scenario) runs without read lag and with harness.LAG, unless it
     parametrizes `lag` itself."""
-    own = any("lag" in _names(marker.args[0]) for marker in metafunc.definition.iter_markers("parametrize"))
-    if "lag" in metafunc.fixturenames and not own:
+    own = set()
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        own.update(_names(marker.args[0]))
+    if "lag" in metafunc.fixturenames and "lag" not in own:
         metafunc.parametrize("lag", harness.LAGS, ids=["lag%g" % lag for lag in harness.LAGS])
+    if "path" in metafunc.fixturenames and "path" not in own:
+        metafunc.parametrize("path", harness.PATHS, ids=list(harness.PATHS))
+
+
+def _on_controller_path(item):
+    """The rule that bounds the controller path: every scenario without read lag, and every scenario of
+    test_lag.py (with or without lag). The module path runs every scenario."""
+    callspec = getattr(item, "callspec", None)
+    if not callspec or callspec.params.get("path") != "controller":
+        return True
+    return not _lag_of(item) or item.module.__name__ == "test_lag"
 
 
 def _names(argnames):
@@ -55,6 +68,10 @@ def pytest_collection_modifyitems(config, items):
     xdist's load scheduler first hands each worker two consecutive tests: pair the longest with the shortest
     of those, so that no worker starts with two of the longest.
     """
+    deselected = [item for item in items if not _on_controller_path(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if _on_controller_path(item)]
     items.sort(key=_expected_seconds, reverse=True)
     workers = getattr(config, "workerinput", {}).get("workercount", 0)
     if workers and len(items) >= 2 * workers:
@@ -83,11 +100,18 @@ def collection(tmp_path_factory):
     return harness.Collection(str(tmp_path_factory.mktemp("collections")))
 
 
+@pytest.fixture(name="path")
+def path_fixture(request):
+    """Where the scenario's tasks run: `module` (a module process) or `controller` (run_in_process in a fresh
+    Python, as the action plugin runs them); pytest_generate_tests runs each scenario on both."""
+    return getattr(request, "param", "module")
+
+
 @pytest.fixture(name="scenario")
-def scenario_fixture(emulator, collection, tmp_path, request):
+def scenario_fixture(emulator, collection, tmp_path, request, path):
     """A Scenario on a freshly reset emulator; its rows go to the table."""
     emulator.control.reset()
-    scenario = Scenario(emulator, collection, str(tmp_path), request.node, _lag_of(request.node))
+    scenario = Scenario(emulator, collection, str(tmp_path), request.node, _lag_of(request.node), path)
     yield scenario
     scenario.settle()
     emulator.control.reset()
@@ -96,8 +120,9 @@ def scenario_fixture(emulator, collection, tmp_path, request):
 class Scenario(object):
     """One scenario: seed, faults, module runs, and the judgement that becomes a row of the table."""
 
-    def __init__(self, emulator, collection, workdir, node, lag=0.0):
+    def __init__(self, emulator, collection, workdir, node, lag=0.0, path="module"):
         self.emulator = emulator
+        self.path = path
         self.lag = lag
         self.control = emulator.control
         self.collection = collection
@@ -181,15 +206,24 @@ class Scenario(object):
         if self.lag and module == "ecs_eni_ipv6" and "wait_timeout" not in options:
             options["wait_timeout"] = int(max(harness.LAG_WAIT_TIMEOUT, 2 * _expected_seconds(self.node)))
         self._starting()
-        run = harness.run_module(module, options, env or self.env(), self.workdir, check_mode=check_mode)
+        runner = harness.run_in_controller if self.path == "controller" else harness.run_module
+        run = runner(module, options, env or self.env(), self.workdir, check_mode=check_mode)
         self._ended()
         return run
 
     def command(self, command, env=None):
-        """Run ansible or ansible-playbook (from the suite's virtual environment)."""
+        """Run ansible or ansible-playbook (from the suite's virtual environment). On the module path, the play
+        turns the controller-side path off, so that the task runs as a module process; on the controller path, the
+        action plugin runs it in the worker (the connection is local)."""
+        if self.path == "module":
+            command = list(command) + ["-e", "alibabacloud_ecs_controller_side=false"]
         self._starting()
         outcome = harness.run_command(command, env or self.env(), self.workdir)
         self._ended()
+        if "-vvvv" in command:
+            # The action plugin says at -vvv where the task ran.
+            where = "in the controller's worker" if self.path == "controller" else "as a module"
+            assert "so it runs " + where in outcome[1], outcome[1][-4000:]
         return outcome
 
     def _starting(self):
@@ -294,6 +328,7 @@ class Scenario(object):
                 lost += 1
         row = dict(
             scenario=name,
+            path=self.path,
             # As the emulator had it (the suite's own setting could fail to reach it).
             lag=self.control.settings()["read_lag"],
             group=group,
@@ -411,10 +446,11 @@ def _grouped(rows):
         if not row.get("group"):
             table.append(row)
             continue
-        if row["group"] not in groups:
-            groups[row["group"]] = dict(row, scenario=row["group"], outcomes=set(), count=0, seconds=0.0)
-            table.append(groups[row["group"]])
-        group = groups[row["group"]]
+        key = (row["group"], row["path"])
+        if key not in groups:
+            groups[key] = dict(row, scenario=row["group"], outcomes=set(), count=0, seconds=0.0)
+            table.append(groups[key])
+        group = groups[key]
         group["count"] += 1
         group["outcomes"].add(row["outcome"])
         for key in ("faults", "calls", "writes_applied", "writes_sent", "twice", "lost"):
@@ -424,7 +460,7 @@ def _grouped(rows):
     for group in groups.values():
         group["scenario"] = "%s: %d argument sets" % (group["scenario"], group["count"])
         group["outcome"] = " / ".join(sorted(group["outcomes"]))
-    return sorted(table, key=lambda row: (row["scenario"], row["lag"]))
+    return sorted(table, key=lambda row: (row["scenario"], row["lag"], row["path"]))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -84,8 +84,11 @@ def canonical(value):
     return ipaddress.IPv6Address(value).compressed
 
 
-def standard_seed(addresses=None, prefixes=None, eni_status="InUse", instance_status="Running", quota=20):
-    """The seed most scenarios start from: ENI eni-rel0001 attached to i-rel0001, and a neighbour ENI."""
+def standard_seed(
+    addresses=None, prefixes=None, eni_status="InUse", instance_status="Running", quota=20, eni_type="Secondary"
+):
+    """The seed most scenarios start from: ENI eni-rel0001 attached to i-rel0001 (as its `eni_type`: Secondary, or
+    Primary for the tasks that name the instance), and a neighbour ENI."""
     return {
         "instances": [{"InstanceId": INSTANCE, "Status": instance_status, "EniIpv6AddressQuantity": quota}],
         "network_interfaces": [
@@ -93,6 +96,7 @@ def standard_seed(addresses=None, prefixes=None, eni_status="InUse", instance_st
                 "NetworkInterfaceId": ENI,
                 "InstanceId": INSTANCE,
                 "Status": eni_status,
+                "Type": eni_type,
                 "Ipv6Addresses": addrs(1, 2, 3, 4, 5, 6) if addresses is None else list(addresses),
                 "Ipv6Prefixes": [prefix(1)] if prefixes is None else list(prefixes),
                 "Tags": {"suite": "reliability"},
@@ -226,6 +230,57 @@ def run_module(name, args, env, workdir, check_mode=False, timeout=PROCESS_TIMEO
     try:
         process = subprocess.run(
             [PYTHON, os.path.join(MODULES_DIR, name + ".py"), path],
+            env=env,
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    finally:
+        os.unlink(path)
+    return ModuleRun(args, process.returncode, process.stdout, process.stderr, time.monotonic() - started)
+
+
+# The controller-side runner: a fresh Python that imports the module from the collection on PYTHONPATH and runs its
+# run(module) through run_in_process, as the action plugin does. AnsibleModule cannot be built in it, so a task that
+# ended up in a module's main() would fail; the sentinel on stderr says that run_in_process was the entry.
+CONTROLLER_SENTINEL = "reliability: entry run_in_process"
+_CONTROLLER_RUNNER = """
+import importlib, json, sys
+from ansible.module_utils import basic
+
+def _refused(*args, **kwargs):
+    raise RuntimeError("AnsibleModule built on the controller-side path")
+
+basic.AnsibleModule.__init__ = _refused
+from ansible_collections.alibabacloud.ecs.plugins.plugin_utils import _controller_side
+
+name, path, check_mode = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+module = importlib.import_module(_controller_side.MODULES_PACKAGE + "." + name)
+with open(path) as stream:
+    args = json.load(stream)
+sys.stderr.write(%r + " " + _controller_side.run_in_process.__module__ + "\\n")
+result = _controller_side.run_in_process(
+    module.run, module.ARGUMENT_SPEC, args, name, check_mode=check_mode, diff=True, environment={},
+    option_rules=module.OPTION_RULES,
+)
+print(json.dumps(result))
+sys.exit(1 if result.get("failed") else 0)
+""" % CONTROLLER_SENTINEL
+PATHS = ("module", "controller")
+
+
+def run_in_controller(name, args, env, workdir, check_mode=False, timeout=PROCESS_TIMEOUT):
+    """Run the module's run(module) through the controller-side run_in_process, in a fresh Python with the
+    environment and timeout of run_module; return a ModuleRun (exit code 1 when the result failed)."""
+    handle, path = tempfile.mkstemp(prefix="args-", suffix=".json", dir=workdir)
+    with os.fdopen(handle, "w") as stream:
+        json.dump(args, stream)
+    started = time.monotonic()
+    try:
+        process = subprocess.run(
+            [PYTHON, "-c", _CONTROLLER_RUNNER, name, path, "1" if check_mode else "0"],
             env=env,
             cwd=workdir,
             capture_output=True,
@@ -498,6 +553,7 @@ def render_table(rows):
     """The table of every scenario, as lines of text."""
     columns = (
         ("scenario", "scenario", "<"),
+        ("path", "path", "<"),
         ("lag", "lag", ">"),
         ("faults", "faults", ">"),
         ("outcome", "outcome", "<"),
@@ -516,6 +572,7 @@ def render_table(rows):
         cells.append(
             dict(
                 scenario=row["scenario"],
+                path=row["path"],
                 lag="%g" % row["lag"],
                 faults=str(row["faults"]),
                 outcome=row["outcome"],
@@ -559,7 +616,7 @@ def render_totals(rows, groups=()):
     ]
     lags = sorted(set(row["lag"] for row in rows))
     header = (
-        "read lag",
+        "read lag / path",
         "scenarios",
         "faults",
         "goal reached",
@@ -573,13 +630,15 @@ def render_totals(rows, groups=()):
         "task secs",
     )
     table = [header]
-    for lag, selected in [(lag, [row for row in rows if row["lag"] == lag]) for lag in lags] + [("all", rows)]:
+    selections = [("%g s" % lag, [row for row in rows if row["lag"] == lag]) for lag in lags]
+    selections += [(path, [row for row in rows if row["path"] == path]) for path in PATHS]
+    for lag, selected in selections + [("all", rows)]:
         goal_rows = [row for row in selected if row["goal"] is not None]
         failures = [row for row in selected if row["goal"] is None]
         shown_rows = [row for row in selected if row["shown"] is not None]
         table.append(
             (
-                "%g s" % lag if lag != "all" else "all",
+                lag,
                 str(len(selected)),
                 str(sum(row["faults"] for row in selected)),
                 "%d/%d" % (sum(1 for row in goal_rows if row["goal"]), len(goal_rows)),
