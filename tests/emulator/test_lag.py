@@ -93,6 +93,7 @@ def test_settings_default_set_show_and_reset(control, emulator):
         "hold_reads": False,
         "ipv6_account_quota": None,
         "secondary_eni_checks_instance": True,
+        "primary_ipv6_release_refusal": None,
     }
     assert control.set_read_lag(2)["read_lag"] == 2.0
     assert control.settings()["read_lag"] == 2.0
