@@ -72,4 +72,13 @@ notes:
   - An answer that is not the API's JSON (a proxy's HTML error page, an empty body) fails with the code
     C(HttpError<status>), for example C(HttpError502), or C(InvalidResponse) for a success status. A status of 500
     or more counts as an unknown outcome, like C(ServiceUnavailable).
+  - On a local connection (a play on C(localhost), or a task delegated to C(localhost)), the collection's action plugin
+    runs the task in the controller's own worker process instead of starting a module process, which saves the start of
+    a Python process and the import of the SDK for every task and every loop item. This needs the SDK in the
+    controller's Python at the versions of the collection's C(requirements.txt), and a task without C(become) or
+    C(async). The options, check mode, diff, warnings, results and failures are the same either way; the task's
+    C(environment) keyword is seen by the environment fallbacks as a module would see it.
+  - Set the variable C(alibabacloud_ecs_controller_side) to V(false) (for example in the play's C(vars)) to run the
+    module in a module process on the host, with the host's Python interpreter, as any module. A task delegated to
+    another host always runs there, with that host's SDK and credentials.
 """

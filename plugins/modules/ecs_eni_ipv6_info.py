@@ -57,16 +57,6 @@ options:
       - Only the ENIs that carry every one of these tags, given as a dictionary of tag keys and values; at most 20.
       - A tag whose value is V(null) matches the key with any value.
     type: dict
-notes:
-  - On a local connection (a play on C(localhost), or a task delegated to C(localhost)), the collection's action plugin
-    runs the task in the controller's own worker process instead of starting a module process, which saves the start of
-    a Python process and the import of the SDK for every task and every loop item. This needs the SDK in the
-    controller's Python at the versions of the collection's C(requirements.txt), and a task without C(become) or
-    C(async). The options, check mode, diff, warnings, results and failures are the same either way; the task's
-    C(environment) keyword is seen by the environment fallbacks as a module would see it.
-  - Set the variable C(alibabacloud_ecs_controller_side) to V(false) (for example in the play's C(vars)) to run the
-    module in a module process on the host, with the host's Python interpreter, as any module. A task delegated to
-    another host always runs there, with that host's SDK and credentials.
 extends_documentation_fragment:
   - alibabacloud.ecs.connection
   - ansible.builtin.action_common_attributes

@@ -219,17 +219,15 @@ def parse_result(stdout):
     return {}
 
 
-def run_module(name, args, env, workdir, check_mode=False, timeout=PROCESS_TIMEOUT):
-    """Run plugins/modules/<name>.py as its own process with these arguments; return a ModuleRun."""
-    document = dict(args)
-    document.update(_ansible_check_mode=check_mode, _ansible_diff=True, _ansible_tmpdir=workdir)
+def _run_with_arguments_file(command, document, args, env, workdir, timeout):
+    """Run command + [a file holding document as JSON] in workdir; return a ModuleRun for args."""
     handle, path = tempfile.mkstemp(prefix="args-", suffix=".json", dir=workdir)
     with os.fdopen(handle, "w") as stream:
-        json.dump({"ANSIBLE_MODULE_ARGS": document}, stream)
+        json.dump(document, stream)
     started = time.monotonic()
     try:
         process = subprocess.run(
-            [PYTHON, os.path.join(MODULES_DIR, name + ".py"), path],
+            command + [path],
             env=env,
             cwd=workdir,
             capture_output=True,
@@ -240,6 +238,14 @@ def run_module(name, args, env, workdir, check_mode=False, timeout=PROCESS_TIMEO
     finally:
         os.unlink(path)
     return ModuleRun(args, process.returncode, process.stdout, process.stderr, time.monotonic() - started)
+
+
+def run_module(name, args, env, workdir, check_mode=False, timeout=PROCESS_TIMEOUT):
+    """Run plugins/modules/<name>.py as its own process with these arguments; return a ModuleRun."""
+    document = dict(args)
+    document.update(_ansible_check_mode=check_mode, _ansible_diff=True, _ansible_tmpdir=workdir)
+    command = [PYTHON, os.path.join(MODULES_DIR, name + ".py")]
+    return _run_with_arguments_file(command, {"ANSIBLE_MODULE_ARGS": document}, args, env, workdir, timeout)
 
 
 # The controller-side runner: a fresh Python that imports the module from the collection on PYTHONPATH and runs its
@@ -256,7 +262,7 @@ def _refused(*args, **kwargs):
 basic.AnsibleModule.__init__ = _refused
 from ansible_collections.alibabacloud.ecs.plugins.plugin_utils import _controller_side
 
-name, path, check_mode = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+name, check_mode, path = sys.argv[1], sys.argv[2] == "1", sys.argv[3]
 module = importlib.import_module(_controller_side.MODULES_PACKAGE + "." + name)
 with open(path) as stream:
     args = json.load(stream)
@@ -274,23 +280,8 @@ PATHS = ("module", "controller")
 def run_in_controller(name, args, env, workdir, check_mode=False, timeout=PROCESS_TIMEOUT):
     """Run the module's run(module) through the controller-side run_in_process, in a fresh Python with the
     environment and timeout of run_module; return a ModuleRun (exit code 1 when the result failed)."""
-    handle, path = tempfile.mkstemp(prefix="args-", suffix=".json", dir=workdir)
-    with os.fdopen(handle, "w") as stream:
-        json.dump(args, stream)
-    started = time.monotonic()
-    try:
-        process = subprocess.run(
-            [PYTHON, "-c", _CONTROLLER_RUNNER, name, path, "1" if check_mode else "0"],
-            env=env,
-            cwd=workdir,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    finally:
-        os.unlink(path)
-    return ModuleRun(args, process.returncode, process.stdout, process.stderr, time.monotonic() - started)
+    command = [PYTHON, "-c", _CONTROLLER_RUNNER, name, "1" if check_mode else "0"]
+    return _run_with_arguments_file(command, args, args, env, workdir, timeout)
 
 
 def run_command(command, env, workdir, timeout=PROCESS_TIMEOUT):
